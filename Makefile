@@ -1,0 +1,48 @@
+# How PyTorch Learns: one virtual environment, a few commands.
+#   make book     build the website into _build/html (warnings are errors)
+#   make test     run every test: notebooks (nbval), gdlab, book checks
+#   make execute  re-run every chapter on a fresh kernel, storing its outputs
+#   make lab      open the chapters in JupyterLab
+#   make serve    serve the built site on http://127.0.0.1:8000
+#   make bench    print the book's benchmark table
+
+VENV   := .venv
+PYTHON := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+# Jupyter must find this environment's kernel before any user-wide one.
+export JUPYTER_PREFER_ENV_PATH := 1
+export PYTHONHASHSEED := 0
+
+.PHONY: book test execute lab serve bench clean
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(PYTHON) || python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --disable-pip-version-check -r requirements.txt
+	$(PYTHON) -m pip install --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+book: $(STAMP)
+	$(VENV)/bin/jupyter-book build . -n -W --keep-going
+	@echo "The book is built: open _build/html/index.html (or run 'make serve')."
+
+test: $(STAMP)
+	$(PYTHON) -m pytest
+
+execute: $(STAMP)
+	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
+	  --ExecutePreprocessor.store_widget_state=False \
+	  --ExecutePreprocessor.kernel_name=python3 \
+	  --ExecutePreprocessor.timeout=120 chapters/*.ipynb
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab --ip=127.0.0.1 chapters/
+
+serve: $(STAMP)
+	@test -d _build/html || { echo "No site yet: run 'make book' first."; exit 1; }
+	$(PYTHON) -m http.server 8000 --bind 127.0.0.1 --directory _build/html
+
+bench: $(STAMP)
+	$(PYTHON) benchmarks/run.py
+
+clean:
+	rm -rf _build

@@ -1,0 +1,52 @@
+"""Shared fixtures: the book's layout, its notebooks and a fresh build."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_yaml(name):
+    return yaml.safe_load((ROOT / name).read_text(encoding="utf-8"))
+
+
+def toc_files():
+    """Every file the table of contents names, in reading order."""
+    toc = load_yaml("_toc.yml")
+    files = [toc["root"]]
+    for part in toc.get("parts", []):
+        files += [entry["file"] for entry in part["chapters"]]
+    return files
+
+
+def chapter_notebooks():
+    return sorted((ROOT / "chapters").glob("*.ipynb"))
+
+
+@pytest.fixture(scope="session")
+def config():
+    return load_yaml("_config.yml")
+
+
+@pytest.fixture(scope="session")
+def notebooks():
+    return {p: json.loads(p.read_text(encoding="utf-8")) for p in chapter_notebooks()}
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """Build the book as `make book` does (warnings are errors) into a temp dir."""
+    out = tmp_path_factory.mktemp("book")
+    jb = Path(sys.executable).parent / "jupyter-book"
+    result = subprocess.run(
+        [str(jb), "build", str(ROOT), "--path-output", str(out), "-n", "-W", "--keep-going"],
+        capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"},
+    )
+    assert result.returncode == 0, f"book build failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    return out / "_build" / "html"

@@ -1,0 +1,142 @@
+"""The chapter notebooks are stored as a fresh run left them, and follow the book's conventions."""
+
+import re
+
+import pytest
+
+from conftest import ROOT, chapter_notebooks, toc_files
+
+NOTEBOOKS = chapter_notebooks()
+ids = [p.name for p in NOTEBOOKS]
+
+
+def code_cells(nb):
+    return [c for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def tags(cell):
+    return cell.get("metadata", {}).get("tags", [])
+
+
+def source(cell):
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def text_of(output):
+    if output["output_type"] == "stream":
+        text = output["text"]
+    else:
+        text = output.get("data", {}).get("text/plain", "")
+    return "".join(text) if isinstance(text, list) else text
+
+
+def test_there_are_chapters():
+    assert NOTEBOOKS, "no chapter notebooks found"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_executed_in_order_on_a_fresh_kernel(path, notebooks):
+    counts = [c["execution_count"] for c in code_cells(notebooks[path])]
+    assert counts == list(range(1, len(counts) + 1)), f"{path.name}: run `make execute`"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_no_errors_except_deliberate_ones(path, notebooks):
+    for i, cell in enumerate(notebooks[path]["cells"]):
+        errors = [o for o in cell.get("outputs", []) if o["output_type"] == "error"]
+        if "raises-exception" in tags(cell):
+            assert errors, f"{path.name} cell {i} is tagged raises-exception but raised nothing"
+        else:
+            assert not errors, f"{path.name} cell {i} stored an error"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_no_stray_warnings_or_stderr(path, notebooks):
+    """stderr is allowed only where the warning is the lesson (tag: warning-is-lesson)."""
+    for i, cell in enumerate(notebooks[path]["cells"]):
+        if "warning-is-lesson" in tags(cell):
+            continue
+        for o in cell.get("outputs", []):
+            assert not (o["output_type"] == "stream" and o["name"] == "stderr"), (
+                f"{path.name} cell {i} wrote to stderr: {text_of(o)[:300]}"
+            )
+            assert "Warning" not in text_of(o), f"{path.name} cell {i} shows a warning"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_no_widget_state_stored(path, notebooks):
+    """Stored widget state would make the website draw sliders with no kernel behind them."""
+    assert "widgets" not in notebooks[path]["metadata"], f"{path.name}: run `make execute`"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_live_widgets_are_not_compared_and_have_a_twin(path, notebooks):
+    for i, cell in enumerate(notebooks[path]["cells"]):
+        for o in cell.get("outputs", []):
+            data = o.get("data", {})
+            if "application/vnd.jupyter.widget-view+json" in data:
+                assert "nbval-ignore-output" in tags(cell), f"{path.name} cell {i}"
+                assert 'class="gdlab-twin"' in "".join(data.get("text/html", "")), (
+                    f"{path.name} cell {i}: a live widget without its kernel-free twin"
+                )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_every_figure_has_alt_text(path, notebooks):
+    for i, cell in enumerate(notebooks[path]["cells"]):
+        if any("image/png" in o.get("data", {}) for o in cell.get("outputs", [])):
+            alt = cell["metadata"].get("mystnb", {}).get("image", {}).get("alt", "")
+            assert len(alt) > 20, f"{path.name} cell {i}: figure without alt text"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_outline(path, notebooks):
+    """One `#` title; overview, summary, exercises and what's next sections."""
+    md = "\n".join(source(c) for c in notebooks[path]["cells"] if c["cell_type"] == "markdown")
+    md = re.sub(r"```.*?```", "", md, flags=re.S)
+    titles = re.findall(r"^# \S.*$", md, flags=re.M)
+    assert len(titles) == 1, f"{path.name}: {titles}"
+    for section in ("## Summary", "## Exercises", "## What's next"):
+        assert section in md, f"{path.name} lacks {section}"
+    assert "After this chapter you will be able to" in md
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_colab_badge_and_setup_cell_point_at_this_notebook(path, notebooks, config):
+    repo = config["repository"]["url"].rstrip("/")
+    owner_repo = repo.removeprefix("https://github.com/")
+    branch = config["repository"]["branch"]
+    cells = notebooks[path]["cells"]
+    badge = source(cells[0])
+    expected = (f"https://colab.research.google.com/github/{owner_repo}/blob/{branch}/"
+                f"chapters/{path.name}")
+    assert f"]({expected})" in badge, f"{path.name}: badge should link {expected}"
+    assert "remove-cell" in tags(cells[0])
+    setup = source(cells[1])
+    assert '"google.colab" in sys.modules' in setup
+    assert f"git+{repo}" in setup, f"{path.name}: setup cell must install gdlab from {repo}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_solutions_are_hidden_everywhere(path, notebooks):
+    """Hidden on the website (hide-cell), in JupyterLab (source_hidden) and Colab (form)."""
+    for i, cell in enumerate(notebooks[path]["cells"]):
+        if cell["cell_type"] == "code" and source(cell).startswith("# Solution"):
+            assert "hide-cell" in tags(cell), f"{path.name} cell {i}"
+            assert cell["metadata"].get("jupyter", {}).get("source_hidden"), f"{path.name} cell {i}"
+            assert cell["metadata"].get("cellView") == "form", f"{path.name} cell {i}"
+
+
+def test_toc_and_chapters_agree():
+    listed = toc_files()
+    for entry in listed:
+        matches = list(ROOT.glob(entry + ".*"))
+        assert matches, f"_toc.yml names {entry}, which does not exist"
+    for path in NOTEBOOKS:
+        entry = str(path.relative_to(ROOT).with_suffix(""))
+        assert entry in listed, f"{path.name} is missing from _toc.yml"
+
+
+def test_chapter_files_are_numbered_in_reading_order():
+    listed = [f for f in toc_files() if f.startswith("chapters/") and re.match(r"chapters/\d\d_", f)]
+    assert listed == sorted(listed)
