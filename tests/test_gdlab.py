@@ -112,7 +112,7 @@ def test_blitting_frames_are_transparent_layers_over_one_background():
 
     from PIL import Image
 
-    layer = np.asarray(Image.open(BytesIO(ex.frame((0,)))))
+    layer = np.asarray(Image.open(BytesIO(ex.frame((0,)))).convert("RGBA"))
     assert layer.shape[2] == 4 and (layer[..., 3] == 0).mean() > 0.5
 
 
