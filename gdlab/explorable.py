@@ -31,7 +31,11 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 
-__all__ = ["Control", "Explorable", "explore"]
+__all__ = ["Control", "Explorable", "explore", "EXPLORABLES"]
+
+# Every figure made by ``explore`` in this process, in order (the benchmark
+# times their redraws in the kernel that ran a chapter).
+EXPLORABLES: list = []
 
 # Frames are small PNGs: enough for a screen, small enough that a page with a
 # few twins stays well under the book's 2.5 MB page budget.
@@ -178,10 +182,21 @@ class Explorable:
             self._frames[position] = self.render(position)
         return self._frames[position]
 
-    def time_redraws(self) -> list[float]:
-        """Seconds taken to draw each position afresh (for the benchmark)."""
+    def time_redraws(self, control: int | None = None) -> list[float]:
+        """Seconds taken to draw each position afresh (for the benchmark).
+
+        With ``control`` (an index), only that control moves, over all its
+        values, the others staying at their start.
+        """
+        if control is None:
+            positions = list(self.positions())
+        else:
+            positions = [
+                tuple(i if k == control else s for k, s in enumerate(self.start))
+                for i in range(self.shape[control])
+            ]
         times = []
-        for position in self.positions():
+        for position in positions:
             t0 = time.perf_counter()
             self.render(position)
             times.append(time.perf_counter() - t0)
@@ -292,7 +307,9 @@ def explore(fig, draw: Callable[..., Any], alt: str, dpi: int = DEFAULT_DPI, **c
         raise ValueError("an interactive figure needs at least one control")
     plt.close(fig)  # shown through the explorable, not a second time by inline
     fig.set_dpi(dpi)
-    return Explorable(fig, draw, [Control.make(n, s) for n, s in controls.items()], alt, dpi)
+    ex = Explorable(fig, draw, [Control.make(n, s) for n, s in controls.items()], alt, dpi)
+    EXPLORABLES.append(ex)
+    return ex
 
 
 # The twin's player: finds its own container, maps the controls' positions to

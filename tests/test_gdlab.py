@@ -162,3 +162,13 @@ def test_setup_seeds_torch():
     a = torch.rand(3)
     gdlab.setup(seed=3)
     assert torch.equal(a, torch.rand(3))
+
+
+def test_explore_registers_figures_and_times_one_control():
+    from gdlab.explorable import EXPLORABLES
+
+    fig, draw = line_figure([])
+    ex = gdlab.explore(fig, draw, alt="a line", a=[0, 1, 2], b=[0.0, 1.0])
+    assert EXPLORABLES[-1] is ex
+    assert len(ex.time_redraws()) == 6
+    assert len(ex.time_redraws(control=0)) == 3 and len(ex.time_redraws(control=1)) == 2
