@@ -15,10 +15,13 @@ export PYTHONHASHSEED := 0
 
 .PHONY: book test execute lab serve bench clean
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt pyproject.toml package.json package-lock.json
 	test -x $(PYTHON) || python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --disable-pip-version-check -r requirements.txt
 	$(PYTHON) -m pip install --disable-pip-version-check --no-deps -e .
+	@# axe-core (pinned in package-lock.json) for the browser accessibility test.
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund; \
+	else echo "npm not found: the accessibility test will skip (apt-get install npm)"; fi
 	touch $(STAMP)
 
 book: $(STAMP)

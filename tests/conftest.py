@@ -50,3 +50,40 @@ def built_site(tmp_path_factory):
     )
     assert result.returncode == 0, f"book build failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
     return out / "_build" / "html"
+
+
+# -- Real browser (tests/test_browser.py, tests/test_jupyterlab.py) -------------
+# Shared by the tests that drive Debian's Chromium; see tests/browser.py.
+
+# Lines the browser tests want in the terminal summary (shown without -s).
+REPORT = {}
+
+
+def pytest_terminal_summary(terminalreporter):
+    for title, lines in REPORT.items():
+        terminalreporter.write_sep("-", title)
+        for line in lines:
+            terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    import browser
+
+    browser.require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(browser.CHROMIUM), args=browser.LAUNCH_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site):
+    """The freshly built site, served on 127.0.0.1 from a thread."""
+    import browser
+
+    with browser.StaticServer(built_site) as server:
+        yield server.url
