@@ -6,7 +6,19 @@ twice; the second copy throws "Identifier 'THEBE_JS_URL' has already been
 declared" in the reader's console. Sphinx drops repeated script files by name
 but not repeated inline scripts (one copy is named None, the other ""); this
 drops those too.
+
+It also puts ``gdlab/templates`` first on the template path, where
+``static/webpack-macros.html`` leaves fontawesome.js off every page (see
+that file): the book's pages stay under their 2.5 MB budget.
 """
+
+from pathlib import Path
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def _add_templates(app, config):
+    config.templates_path = [str(TEMPLATES), *config.templates_path]
 
 
 def _drop_repeated_scripts(app, pagename, templatename, context, doctree):
@@ -20,5 +32,6 @@ def _drop_repeated_scripts(app, pagename, templatename, context, doctree):
 
 
 def setup(app):
+    app.connect("config-inited", _add_templates)
     app.connect("html-page-context", _drop_repeated_scripts)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -58,3 +58,14 @@ def test_pages_load_nothing_for_widgets_from_the_network(built_site):
     for entry in toc_files():
         html = page(built_site, entry)
         assert "html-manager" not in html and "require.min.js" not in html, entry
+
+
+def test_pages_draw_icons_with_fonts_not_fontawesome_js(built_site):
+    # gdlab/templates/static/webpack-macros.html leaves out the theme's 1.5 MB
+    # fontawesome.js; the icons then come from the web fonts in its stylesheet.
+    css = (built_site / "_static" / "styles" / "pydata-sphinx-theme.css").read_text(encoding="utf-8")
+    assert "fa-solid-900.woff2" in css
+    for entry in toc_files():
+        html = page(built_site, entry)
+        assert "fontawesome.js" not in html, entry
+        assert "scripts/bootstrap.js" in html, entry  # the rest of the theme's scripts are still there
