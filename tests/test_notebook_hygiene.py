@@ -70,6 +70,13 @@ def test_no_widget_state_stored(path, notebooks):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_no_execution_timestamps(path, notebooks):
+    """Timestamps change on every run and would bury the real changes in a diff."""
+    stamped = [i for i, c in enumerate(notebooks[path]["cells"]) if "execution" in c.get("metadata", {})]
+    assert not stamped, f"{path.name}: cells {stamped} carry timing metadata: run `make execute`"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
 def test_live_widgets_are_not_compared_and_have_a_twin(path, notebooks):
     for i, cell in enumerate(notebooks[path]["cells"]):
         for o in cell.get("outputs", []):
