@@ -40,6 +40,22 @@ TIMEOUT = 900
 FLOOR_SOURCE = "import torch, numpy, matplotlib, ipywidgets"
 MB = 1024 * 1024
 
+# What a chapter needs beyond the floor before its own lesson runs, each timed
+# in one fresh kernel after the floor's imports; "uses" tells which chapters
+# pay it (a pattern in their code).
+EXTRA_COSTS = [
+    ("pyplot, inline backend, gdlab", "import matplotlib.pyplot, gdlab\n%matplotlib inline", r"import gdlab"),
+    ("first torch.optim optimizer (imports torch._dynamo)",
+     "torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)", r"torch\.optim\."),
+    ("import sklearn.datasets", "import sklearn.datasets", r"(from|import) sklearn"),
+]
+TIMED_CELL = """
+import time as _time
+_t0 = _time.perf_counter()
+{source}
+print("GDLAB-COST", _time.perf_counter() - _t0)
+"""
+
 # Runs in the chapter's kernel once its cells are done.
 MEASURE_SOURCE = r'''
 import json as _json, statistics as _st, time as _time
@@ -111,6 +127,26 @@ def bench_execution(chapters, work: Path):
         results.append((path.stem, seconds, floor))
         controls += [(path.stem, r) for r in rows]
     return results, controls
+
+
+def code_of(path: Path) -> str:
+    nb = nbformat.read(path, as_version=4)
+    return "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+
+
+def bench_extra_costs(chapters, work: Path):
+    """Seconds of each EXTRA_COSTS item in a fresh kernel, and who pays it."""
+    cells = [nbformat.v4.new_code_cell(FLOOR_SOURCE)]
+    cells += [nbformat.v4.new_code_cell(TIMED_CELL.format(source=src)) for _, src, _ in EXTRA_COSTS]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    run_notebook(nb, work / "chapters")
+    rows = []
+    for (label, _, pattern), cell in zip(EXTRA_COSTS, nb.cells[1:]):
+        text = "".join(o.get("text", "") for o in cell.outputs if o.get("output_type") == "stream")
+        match = re.search(r"GDLAB-COST ([0-9.e-]+)", text)
+        users = [p.stem for p in chapters if re.search(pattern, code_of(p))]
+        rows.append((label, float(match.group(1)) if match else float("nan"), users))
+    return rows
 
 
 def make_book_times(work: Path):
@@ -198,6 +234,7 @@ def main():
         work = Path(tmp)
         print("Benchmark: executing chapters on fresh kernels (copies) ...", flush=True)
         results, controls = bench_execution(chapters, work)
+        extra = bench_extra_costs(chapters, work)
         print("Benchmark: `make book` from a clean _build, then with nothing changed ...", flush=True)
         (clean, rebuild), site = make_book_times(work)
         print("Benchmark: page sizes ...", flush=True)
@@ -224,6 +261,14 @@ def main():
     ratio = total / floor if floor else float("nan")
     out.append(f"  {'total':<{w}} {total:>9.2f} {floor:>9.2f}")
     out.append(f"  ratio total / floor: {ratio:.2f}   (target <= 1.6: {mark(ratio <= 1.6)})")
+    out.append("  Beyond the floor, library costs the chapters pay before their own work")
+    out.append("  (one fresh kernel, after the floor's imports):")
+    paid = 0.0
+    for label, seconds, users in extra:
+        paid += seconds * len(users)
+        out.append(f"    {label:<52} {seconds:5.2f} s x {len(users)} chapters")
+    out.append(f"    together {paid:.2f} s; the chapters' own work is the remaining "
+               f"{total - floor - paid:.2f} s")
     out.append("")
     out.append("Interactive controls: redraw time over all values, ms (median / max)")
     out.append("  fresh = the frame drawn afresh (Explorable.time_redraws, per control);")
