@@ -57,12 +57,6 @@ def lab(tmp_path_factory):
             f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
             "--ServerApp.port_retries=0",
             "--LabApp.extension_manager=readonly",  # no PyPI queries from the server
-            # The legacy kernel websocket protocol: with the default (v1), Restart
-            # and Run All with widgets on the page made jupyter_server 2.21.1 fail
-            # to decode a message from the front end ("struct.error: unpack
-            # requires a buffer" after "Replacing stale connection") and the
-            # notebook lost its kernel.
-            "--ZMQChannelsWebsocketConnection.kernel_ws_protocol=",
             *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []),  # containers
         ],
         cwd=tmp, env=env, stdout=log, stderr=subprocess.STDOUT,
