@@ -287,10 +287,17 @@ class Explorable:
         return widgets.VBox([*inputs, view])
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        bundle = self.widget()._repr_mimebundle_(include=include, exclude=exclude)
-        bundle["text/html"] = self.twin_html()
-        bundle["text/plain"] = f"<interactive figure: {self.alt}>"
-        return bundle
+        # The widget's part is written out as ipywidgets 8 writes it: Colab
+        # comes with ipywidgets 7, whose widgets display themselves through
+        # _ipython_display_ and have no _repr_mimebundle_ to borrow.
+        view = self.widget()
+        return {
+            "application/vnd.jupyter.widget-view+json": {
+                "version_major": 2, "version_minor": 0, "model_id": view.model_id,
+            },
+            "text/html": self.twin_html(),
+            "text/plain": f"<interactive figure: {self.alt}>",
+        }
 
 
 def explore(fig, draw: Callable[..., Any], alt: str, dpi: int = DEFAULT_DPI, **controls) -> Explorable:

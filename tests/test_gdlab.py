@@ -119,7 +119,15 @@ def test_blitting_frames_are_transparent_layers_over_one_background():
 def test_mimebundle_carries_live_view_and_twin():
     fig, draw = line_figure([])
     bundle = gdlab.explore(fig, draw, alt="a line", a=[0, 1])._repr_mimebundle_()
-    assert "application/vnd.jupyter.widget-view+json" in bundle
+    view = bundle["application/vnd.jupyter.widget-view+json"]
+    # The same reference ipywidgets itself writes (8 in _repr_mimebundle_, 7 in
+    # _ipython_display_), pointing at a live widget: a VBox of the controls and picture.
+    from ipywidgets import VBox
+    from ipywidgets.widgets import widget
+
+    instances = widget._instances  # ipywidgets 8 (pinned); 7 kept them in Widget.widgets
+    assert (view["version_major"], view["version_minor"]) == (2, 0)
+    assert isinstance(instances[view["model_id"]], VBox)
     assert 'class="gdlab-twin"' in bundle["text/html"]
     assert "a line" in bundle["text/plain"]
 
