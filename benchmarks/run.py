@@ -45,6 +45,12 @@ MB = 1024 * 1024
 # pay it (a pattern in their code).
 EXTRA_COSTS = [
     ("pyplot, inline backend, gdlab", "import matplotlib.pyplot, gdlab\n%matplotlib inline", r"import gdlab"),
+    # The first figure shown loads fonts and PNG machinery that later ones reuse.
+    ("first figure shown inline",
+     "from IPython.display import display\n"
+     "_fig, _ax = matplotlib.pyplot.subplots()\n_ax.plot([0, 1]); _ax.set_title('t')\n"
+     "display(_fig); matplotlib.pyplot.close(_fig)",
+     r"plt\.(subplots|figure)"),
     ("first torch.optim optimizer (imports torch._dynamo)",
      "torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)", r"torch\.optim\."),
     ("import sklearn.datasets", "import sklearn.datasets", r"(from|import) sklearn"),
