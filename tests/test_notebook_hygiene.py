@@ -5,8 +5,10 @@ import re
 import pytest
 
 from conftest import ROOT, chapter_notebooks, toc_files
+from glossary_links import first_uses, glossary_terms
 
 NOTEBOOKS = chapter_notebooks()
+GLOSSARY = ROOT / "chapters" / "glossary.md"
 ids = [p.name for p in NOTEBOOKS]
 
 
@@ -147,3 +149,21 @@ def test_toc_and_chapters_agree():
 def test_chapter_files_are_numbered_in_reading_order():
     listed = [f for f in toc_files() if f.startswith("chapters/") and re.match(r"chapters/\d\d_", f)]
     assert listed == sorted(listed)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_first_use_of_each_glossary_term_links_to_it(path, notebooks):
+    """A reader meeting a term for the first time in a chapter can look it up (glossary.md)."""
+    terms = glossary_terms(GLOSSARY)
+    assert len(terms) > 20, "the glossary's terms were not found"
+    cells = [
+        (i, source(c)) for i, c in enumerate(notebooks[path]["cells"])
+        if c["cell_type"] == "markdown" and i > 0  # cell 0 is the Colab badge
+    ]
+    unlinked = [
+        f"{term!r} (cell {i}: ...{text[max(0, s - 30):e + 30]!r}...)"
+        for term, (i, s, e, linked) in first_uses(cells, terms).items()
+        if not linked
+        for text in [dict(cells)[i]]
+    ]
+    assert not unlinked, f"{path.name}: first uses without a {{term}} link: " + "; ".join(unlinked)
