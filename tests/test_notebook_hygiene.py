@@ -79,6 +79,17 @@ def test_no_execution_timestamps(path, notebooks):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_printed_text_is_one_stream_per_cell(path, notebooks):
+    """How stdout is chunked depends on timing; make execute joins the chunks."""
+    split = [
+        i for i, c in enumerate(notebooks[path]["cells"])
+        for a, b in zip(c.get("outputs", []), c.get("outputs", [])[1:])
+        if a["output_type"] == b["output_type"] == "stream" and a["name"] == b["name"]
+    ]
+    assert not split, f"{path.name}: cells {split} hold split streams: run `make execute`"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
 def test_live_widgets_are_not_compared_and_have_a_twin(path, notebooks):
     for i, cell in enumerate(notebooks[path]["cells"]):
         for o in cell.get("outputs", []):
