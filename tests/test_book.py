@@ -69,3 +69,16 @@ def test_pages_draw_icons_with_fonts_not_fontawesome_js(built_site):
         html = page(built_site, entry)
         assert "fontawesome.js" not in html, entry
         assert "scripts/bootstrap.js" in html, entry  # the rest of the theme's scripts are still there
+
+
+def test_buttons_are_named_by_their_visible_text(built_site):
+    # gdlab/sphinx_fixes.py: the search button and the hidden cells' toggles
+    # carried aria-labels that leave out their visible text (axe, serious:
+    # label-content-name-mismatch). Without the label the text names them.
+    for entry in toc_files():
+        html = page(built_site, entry)
+        assert 'search-button-field' in html, entry
+        for button in re.findall(r'<button class="btn search-button-field[^>]*>', html):
+            assert "aria-label" not in button, (entry, button)
+        assert 'aria-label="Toggle hidden content"' not in html, entry
+    assert "<summary>" in page(built_site, "chapters/01_temperature_problem")
