@@ -82,3 +82,22 @@ def test_buttons_are_named_by_their_visible_text(built_site):
             assert "aria-label" not in button, (entry, button)
         assert 'aria-label="Toggle hidden content"' not in html, entry
     assert "<summary>" in page(built_site, "chapters/01_temperature_problem")
+
+
+def test_binder_installs_the_books_pins_with_a_cpu_torch():
+    # The Binder launch button builds binder/: the notebooks' packages at the
+    # same versions as requirements.txt, torch from the CPU wheel index.
+    def pins(path):
+        lines = [ln.split("#")[0].strip() for ln in path.read_text(encoding="utf-8").splitlines()]
+        return dict(ln.split("==") for ln in lines if "==" in ln)
+
+    book = {k.lower(): v for k, v in pins(ROOT / "requirements.txt").items()}
+    binder_file = ROOT / "binder" / "requirements.txt"
+    binder = {k.lower(): v for k, v in pins(binder_file).items()}
+    assert {"torch", "numpy", "matplotlib", "ipywidgets", "scikit-learn"} <= binder.keys()
+    for name, version in binder.items():
+        assert book.get(name) == version, f"binder pins {name}=={version}, requirements.txt {book.get(name)}"
+    lines = binder_file.read_text(encoding="utf-8").splitlines()
+    assert "--extra-index-url https://download.pytorch.org/whl/cpu" in lines
+    assert "." in lines  # gdlab itself
+    assert (ROOT / "binder" / "runtime.txt").read_text(encoding="utf-8").strip() == "python-3.11"
