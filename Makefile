@@ -5,6 +5,7 @@
 #   make lab      open the chapters in JupyterLab
 #   make serve    serve the built site on http://127.0.0.1:8000
 #   make bench    print the book's benchmark table
+#   make retarget REPO=owner/name [BRANCH=...]  move the book to another repository
 
 VENV   := .venv
 PYTHON := $(VENV)/bin/python
@@ -13,7 +14,7 @@ STAMP  := $(VENV)/.installed
 export JUPYTER_PREFER_ENV_PATH := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: book test execute lab serve bench clean
+.PHONY: book test execute lab serve bench retarget clean
 
 $(STAMP): requirements.txt pyproject.toml package.json package-lock.json
 	test -x $(PYTHON) || python3 -m venv $(VENV)
@@ -49,6 +50,13 @@ serve: $(STAMP)
 
 bench: $(STAMP)
 	$(PYTHON) benchmarks/run.py
+
+# Carry the repository's address (REPO=owner/name, BRANCH=...) and gdlab's
+# release (pyproject.toml) into every file that names them: _config.yml, the
+# chapters' Colab badges and setup cells, README, CITATION.cff, robots.txt.
+# Without REPO or BRANCH it keeps the current ones and only brings files in line.
+retarget:
+	$(or $(wildcard $(PYTHON)),python3) tools/retarget.py $(if $(REPO),--repo "$(REPO)") $(if $(BRANCH),--branch "$(BRANCH)")
 
 clean:
 	rm -rf _build
