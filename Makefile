@@ -33,13 +33,7 @@ test: $(STAMP)
 	$(PYTHON) -m pytest
 
 execute: $(STAMP)
-	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
-	  --ExecutePreprocessor.store_widget_state=False --ExecutePreprocessor.record_timing=False \
-	  --ExecutePreprocessor.kernel_name=python3 \
-	  --ExecutePreprocessor.timeout=120 chapters/*.ipynb
-	@# Printed text reaches the notebook in chunks that depend on timing: one
-	@# stream per cell keeps the stored outputs the same from run to run.
-	$(VENV)/bin/jupyter nbconvert --to notebook --inplace --coalesce-streams chapters/*.ipynb
+	$(PYTHON) tools/execute.py chapters/*.ipynb
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 chapters/

@@ -29,6 +29,43 @@ def chapter_notebooks():
     return sorted((ROOT / "chapters").glob("*.ipynb"))
 
 
+# -- nbval on other CPUs (tests/cpu_levels.py) ------------------------------
+_CPU_LEVEL_RUNS = {}
+
+
+def pytest_collection_finish(session):
+    """Start the other-CPU nbval runs now, so they overlap the rest of the suite."""
+    if any(item.get_closest_marker("cpu_levels") for item in session.items):
+        import cpu_levels
+
+        for run in cpu_levels.planned_runs():
+            _CPU_LEVEL_RUNS[run.name] = cpu_levels.start(run)
+
+
+# What makes a test slow: a fixture it needs, or being a notebook cell.
+SLOW_FIXTURES = {"built_site", "site_url", "chromium", "cpu_level_runs"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.notebooks)
+            item.add_marker(pytest.mark.slow)
+        elif SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+    # Waiting for the other-CPU runs comes last: by then they have had the
+    # whole suite's time to finish.
+    items.sort(key=lambda item: item.get_closest_marker("cpu_levels") is not None)
+
+
+@pytest.fixture(scope="session")
+def cpu_level_runs():
+    yield _CPU_LEVEL_RUNS
+    for run in _CPU_LEVEL_RUNS.values():
+        if run.proc.poll() is None:
+            run.proc.kill()
+
+
 @pytest.fixture(scope="session")
 def config():
     return load_yaml("_config.yml")
