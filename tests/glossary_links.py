@@ -8,23 +8,27 @@ are skipped. A term also counts in its plural (gradient, gradients).
 import re
 from pathlib import Path
 
-# Pieces of markdown that are not prose, in the order they are tried.
+# Pieces of markdown that are not prose, in the order they are tried. Only
+# re.M: a heading ends at its line's end (with re.S, `^#.*$` once swallowed
+# everything after a heading, a third of the book's prose, unchecked).
 NOT_PROSE = re.compile(
-    r"```.*?```"              # fenced code and directives
-    r"|\$\$.*?\$\$"           # display math
-    r"|\$[^$\n]+\$"           # inline math
-    r"|\{[a-z:-]+\}`[^`]*`"   # roles: {term}, {doc}, ...
-    r"|`[^`\n]*`"             # code spans
-    r"|\[[^\]]*\]\([^)]*\)"   # links
-    r"|<[^>\n]+>"             # HTML
-    r"|^#.*$",                # headings
-    re.S | re.M,
+    r"```[\s\S]*?```"  # fenced code and directives
+    r"|\$\$[\s\S]*?\$\$"  # display math
+    r"|\$[^$\n]+\$"  # inline math
+    r"|\{[a-z:-]+\}`[^`]*`"  # roles: {term}, {doc}, ...
+    r"|`[^`\n]*`"  # code spans
+    r"|\[[^\]]*\]\([^)]*\)"  # links
+    r"|<[^>\n]+>"  # HTML
+    r"|^#[^\n]*$",  # headings: a link there would be a link in the page's outline
+    re.M,
 )
 
 
 def glossary_terms(path: Path) -> list[str]:
     """The terms of a MyST glossary: unindented lines followed by an indented definition."""
-    return re.findall(r"^([A-Za-z(][^\n]*)\n  \S", path.read_text(encoding="utf-8"), re.M)
+    return re.findall(
+        r"^([A-Za-z(][^\n]*)\n  \S", path.read_text(encoding="utf-8"), re.M
+    )
 
 
 def _pattern(term: str):
@@ -46,7 +50,7 @@ def _pieces(text: str):
 def _links_to(role: str, term: str) -> bool:
     if not role.startswith("{term}`"):
         return False
-    inner = role[len("{term}`"):-1]
+    inner = role[len("{term}`") : -1]
     target = re.search(r"<([^>]*)>\s*$", inner)
     target = (target.group(1) if target else inner).strip()
     return bool(re.fullmatch(re.escape(term) + r"(?:s|es)?", target, re.I))
