@@ -1,6 +1,8 @@
 # How PyTorch Learns: one virtual environment, a few commands.
 #   make book     build the website into _build/html (warnings are errors)
-#   make test     run every test: notebooks (nbval), gdlab, book checks
+#   make check    the fast tier (< 30 s): lint, gdlab units, notebook hygiene
+#   make test     run every test: lint, notebooks (nbval, also as lesser CPUs
+#                 run them), gdlab, the built book in Chromium, JupyterLab
 #   make execute  re-run every chapter on a fresh kernel, storing its outputs
 #   make lab      open the chapters in JupyterLab
 #   make serve    serve the built site on http://127.0.0.1:8000
@@ -14,7 +16,7 @@ STAMP  := $(VENV)/.installed
 export JUPYTER_PREFER_ENV_PATH := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: book test execute lab serve bench retarget clean
+.PHONY: book check lint test execute lab serve bench retarget clean
 
 $(STAMP): requirements.txt pyproject.toml package.json package-lock.json
 	test -x $(PYTHON) || python3 -m venv $(VENV)
@@ -29,7 +31,16 @@ book: $(STAMP)
 	$(VENV)/bin/jupyter-book build . -n -W --keep-going
 	@echo "The book is built: open _build/html/index.html (or run 'make serve')."
 
-test: $(STAMP)
+# ruff lints and checks the format of the code, the tests and the chapters'
+# code cells (pyproject.toml); `ruff format` and `ruff check --fix` mend most.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check: lint
+	$(PYTHON) -m pytest tests -m "not slow"
+
+test: lint
 	$(PYTHON) -m pytest
 
 execute: $(STAMP)

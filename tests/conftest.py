@@ -7,27 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def load_yaml(name):
-    return yaml.safe_load((ROOT / name).read_text(encoding="utf-8"))
-
-
-def toc_files():
-    """Every file the table of contents names, in reading order."""
-    toc = load_yaml("_toc.yml")
-    files = [toc["root"]]
-    for part in toc.get("parts", []):
-        files += [entry["file"] for entry in part["chapters"]]
-    return files
-
-
-def chapter_notebooks():
-    return sorted((ROOT / "chapters").glob("*.ipynb"))
-
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+from book import ROOT, chapter_notebooks, load_yaml, toc_files  # noqa: E402, F401
+from book import config as book_config  # noqa: E402
 
 # -- nbval on other CPUs (tests/cpu_levels.py) ------------------------------
 _CPU_LEVEL_RUNS = {}
@@ -68,7 +51,7 @@ def cpu_level_runs():
 
 @pytest.fixture(scope="session")
 def config():
-    return load_yaml("_config.yml")
+    return book_config()
 
 
 @pytest.fixture(scope="session")
@@ -82,10 +65,23 @@ def built_site(tmp_path_factory):
     out = tmp_path_factory.mktemp("book")
     jb = Path(sys.executable).parent / "jupyter-book"
     result = subprocess.run(
-        [str(jb), "build", str(ROOT), "--path-output", str(out), "-n", "-W", "--keep-going"],
-        capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"},
+        [
+            str(jb),
+            "build",
+            str(ROOT),
+            "--path-output",
+            str(out),
+            "-n",
+            "-W",
+            "--keep-going",
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONHASHSEED": "0"},
     )
-    assert result.returncode == 0, f"book build failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    assert result.returncode == 0, (
+        f"book build failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    )
     return out / "_build" / "html"
 
 
@@ -112,7 +108,9 @@ def chromium():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(browser.CHROMIUM), args=browser.LAUNCH_ARGS)
+        b = p.chromium.launch(
+            executable_path=str(browser.CHROMIUM), args=browser.LAUNCH_ARGS
+        )
         yield b
         b.close()
 

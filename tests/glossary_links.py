@@ -24,11 +24,16 @@ NOT_PROSE = re.compile(
 )
 
 
-def glossary_terms(path: Path) -> list[str]:
-    """The terms of a MyST glossary: unindented lines followed by an indented definition."""
+def glossary_entries(path: Path) -> list[tuple[str, str]]:
+    """(term, first line of its definition) of a MyST glossary: an unindented
+    line followed by an indented definition."""
     return re.findall(
-        r"^([A-Za-z(][^\n]*)\n  \S", path.read_text(encoding="utf-8"), re.M
+        r"^([A-Za-z(][^\n]*)\n  (\S[^\n]*)", path.read_text(encoding="utf-8"), re.M
     )
+
+
+def glossary_terms(path: Path) -> list[str]:
+    return [term for term, _ in glossary_entries(path)]
 
 
 def _pattern(term: str):

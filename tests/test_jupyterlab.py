@@ -18,10 +18,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-import pytest
-
 import browser
-from conftest import ROOT, toc_files
+import pytest
+from book import ROOT, toc_files
 
 NOTEBOOKS = ["chapters/01_temperature_problem", "chapters/03_training_loop"]
 RUN_TIMEOUT_S = 600
@@ -33,13 +32,20 @@ def lab(tmp_path_factory):
     browser.require_chromium()
     tmp = tmp_path_factory.mktemp("lab")
     root = tmp / "chapters"
-    shutil.copytree(ROOT / "chapters", root, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "_build"))
+    shutil.copytree(
+        ROOT / "chapters",
+        root,
+        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "_build"),
+    )
     settings = tmp / "settings"
     # No news or update checks: the notification would ask the network.
     (settings / "@jupyterlab" / "apputils-extension").mkdir(parents=True)
-    (settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings").write_text(
-        json.dumps({"fetchNews": "false", "checkForUpdates": False})
-    )
+    (
+        settings
+        / "@jupyterlab"
+        / "apputils-extension"
+        / "notification.jupyterlab-settings"
+    ).write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
     port, token = browser.free_port(), secrets.token_hex(16)
     env = {
         **os.environ,
@@ -52,32 +58,50 @@ def lab(tmp_path_factory):
     log = open(tmp / "server.log", "w")
     proc = subprocess.Popen(
         [
-            str(jupyter), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-            f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
+            str(jupyter),
+            "lab",
+            "--no-browser",
+            "--ip=127.0.0.1",
+            f"--port={port}",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={root}",
+            f"--LabApp.user_settings_dir={settings}",
+            f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
             "--ServerApp.port_retries=0",
             "--LabApp.extension_manager=readonly",  # no PyPI queries from the server
-            *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []),  # containers
+            *(
+                ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+            ),  # containers
         ],
-        cwd=tmp, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=tmp,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
         while True:
             try:
-                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=5) as r:
+                with urllib.request.urlopen(
+                    f"{base}/api/status?token={token}", timeout=5
+                ) as r:
                     if r.status == 200:
                         break
             except OSError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("JupyterLab did not start:\n" + (tmp / "server.log").read_text()[-3000:])
+                pytest.fail(
+                    "JupyterLab did not start:\n"
+                    + (tmp / "server.log").read_text()[-3000:]
+                )
             time.sleep(0.5)
         yield {"url": base, "token": token, "root": root, "log": tmp / "server.log"}
     finally:
         try:  # a clean shutdown also stops the kernels
-            req = urllib.request.Request(f"{base}/api/shutdown?token={token}", method="POST")
+            req = urllib.request.Request(
+                f"{base}/api/shutdown?token={token}", method="POST"
+            )
             urllib.request.urlopen(req, timeout=10).close()
         except OSError:
             pass
@@ -102,21 +126,28 @@ def wait_for_kernel(page, lab, name, timeout=120):
     """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        with urllib.request.urlopen(f"{lab['url']}/api/sessions?token={lab['token']}", timeout=5) as r:
+        with urllib.request.urlopen(
+            f"{lab['url']}/api/sessions?token={lab['token']}", timeout=5
+        ) as r:
             sessions = json.load(r)
         for s in sessions:
             kernel = s.get("kernel") or {}
-            if s.get("path", "").endswith(name) and kernel.get("execution_state") == "idle":
+            if (
+                s.get("path", "").endswith(name)
+                and kernel.get("execution_state") == "idle"
+            ):
                 return kernel
         # Not time.sleep: Playwright's sync API serves the page's routed
         # requests only while one of its own calls waits.
         page.wait_for_timeout(500)
-    pytest.fail(f"{name}: no idle kernel after {timeout} s:\n" + lab["log"].read_text()[-3000:])
+    pytest.fail(
+        f"{name}: no idle kernel after {timeout} s:\n" + lab["log"].read_text()[-3000:]
+    )
 
 
 def run_all(page):
     """Kernel > Restart Kernel and Run All Cells..., then confirm, as a person would."""
-    for attempt in range(3):
+    for _attempt in range(3):
         page.locator(".lm-MenuBar-itemLabel").get_by_text("Kernel", exact=True).click()
         page.get_by_role("menuitem", name="Restart Kernel and Run All Cells…").click()
         dialog = page.locator(".jp-Dialog")
@@ -127,11 +158,15 @@ def run_all(page):
             continue
         text = dialog.inner_text()
         if "restart" not in text.lower():
-            pytest.fail(f"unexpected dialog instead of the restart confirmation: {text!r}")
+            pytest.fail(
+                f"unexpected dialog instead of the restart confirmation: {text!r}"
+            )
         dialog.locator("button.jp-mod-accept").click()  # "Confirm Kernel Restart"
         dialog.wait_for(state="detached", timeout=15_000)
         return
-    pytest.fail("Kernel > Restart Kernel and Run All Cells... did not ask for confirmation")
+    pytest.fail(
+        "Kernel > Restart Kernel and Run All Cells... did not ask for confirmation"
+    )
 
 
 def wait_until_done(page, path):
@@ -161,7 +196,9 @@ def wait_until_done(page, path):
             page.wait_for_timeout(250)
         page.wait_for_timeout(500)
         nb = json.loads(path.read_text(encoding="utf-8"))
-        counts = [c.get("execution_count") for c in nb["cells"] if c["cell_type"] == "code"]
+        counts = [
+            c.get("execution_count") for c in nb["cells"] if c["cell_type"] == "code"
+        ]
         if all(counts) and counts == sorted(counts):
             return nb
         if time.monotonic() > deadline:
@@ -196,7 +233,8 @@ def test_run_all_and_move_every_slider(chromium, lab, entry):
     name = Path(entry).name + ".ipynb"
     nb = json.loads((lab["root"] / name).read_text(encoding="utf-8"))
     raising = [
-        i for i, c in enumerate(c for c in nb["cells"] if c["cell_type"] == "code")
+        i
+        for i, c in enumerate(c for c in nb["cells"] if c["cell_type"] == "code")
         if "raises-exception" in c.get("metadata", {}).get("tags", [])
     ]
 
@@ -211,7 +249,11 @@ def test_run_all_and_move_every_slider(chromium, lab, entry):
             ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator[data-status='idle']",
             timeout=120_000,
         )
-        before = {c.get("id"): c.get("execution_count") for c in nb["cells"] if c["cell_type"] == "code"}
+        before = {
+            c.get("id"): c.get("execution_count")
+            for c in nb["cells"]
+            if c["cell_type"] == "code"
+        }
         run_all(page)
         saved = wait_until_done(page, lab["root"] / name)
         code = [c for c in saved["cells"] if c["cell_type"] == "code"]
@@ -219,10 +261,14 @@ def test_run_all_and_move_every_slider(chromium, lab, entry):
             f"{entry}: not one fresh run in order: {[c['execution_count'] for c in code]} (before: {before})"
         )
         stored_errors = [
-            (i, c["outputs"][0].get("ename")) for i, c in enumerate(code)
-            if any(o["output_type"] == "error" for o in c["outputs"]) and i not in raising
+            (i, c["outputs"][0].get("ename"))
+            for i, c in enumerate(code)
+            if any(o["output_type"] == "error" for o in c["outputs"])
+            and i not in raising
         ]
-        assert not stored_errors, f"{entry}: error output after Run All: {stored_errors}"
+        assert not stored_errors, (
+            f"{entry}: error output after Run All: {stored_errors}"
+        )
 
         # No error output, except in cells whose error is the lesson.
         errors = page.evaluate(
@@ -237,7 +283,9 @@ def test_run_all_and_move_every_slider(chromium, lab, entry):
 
         # Every interactive figure of the run shows its live widget view.
         expected = sum(
-            1 for c in code for o in c["outputs"]
+            1
+            for c in code
+            for o in c["outputs"]
             if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
             and "gdlab-twin" in "".join(o["data"].get("text/html", ""))
         )
@@ -246,15 +294,22 @@ def test_run_all_and_move_every_slider(chromium, lab, entry):
             page.wait_for_function(
                 "n => document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) "
                 ".widget-vbox > .widget-html img.gdlab-frame').length >= n",
-                arg=expected, timeout=60_000,
+                arg=expected,
+                timeout=60_000,
             )
         except Exception:
-            page.screenshot(path=str(lab["root"].parent / f"{name}.png"), full_page=True)
-            pytest.fail(f"{entry}: {expected} interactive figure(s) expected, not all shown "
-                        f"(screenshot: {lab['root'].parent / (name + '.png')})")
+            page.screenshot(
+                path=str(lab["root"].parent / f"{name}.png"), full_page=True
+            )
+            pytest.fail(
+                f"{entry}: {expected} interactive figure(s) expected, not all shown "
+                f"(screenshot: {lab['root'].parent / (name + '.png')})"
+            )
         page.evaluate(FIGURES_JS)
         figures = page.locator("[data-gdlab-figure]")
-        assert figures.count() == expected, f"{entry}: {figures.count()} live figures, {expected} expected"
+        assert figures.count() == expected, (
+            f"{entry}: {figures.count()} live figures, {expected} expected"
+        )
         moved = 0
         for f in range(figures.count()):
             box = figures.nth(f)
@@ -266,27 +321,42 @@ def test_run_all_and_move_every_slider(chromium, lab, entry):
                 handle = slider.locator(".noUi-handle").first
                 # With the mouse: grab the handle and drag it to the far end.
                 before, shown = frame_src(box), readout.text_content()
-                hb, track = handle.bounding_box(), slider.locator(".noUi-target, .slider").first.bounding_box()
+                hb, track = (
+                    handle.bounding_box(),
+                    slider.locator(".noUi-target, .slider").first.bounding_box(),
+                )
                 page.mouse.move(hb["x"] + hb["width"] / 2, hb["y"] + hb["height"] / 2)
                 page.mouse.down()
-                far = track["x"] + (track["width"] - 2 if hb["x"] < track["x"] + track["width"] / 2 else 2)
+                far = track["x"] + (
+                    track["width"] - 2
+                    if hb["x"] < track["x"] + track["width"] / 2
+                    else 2
+                )
                 page.mouse.move(far, hb["y"] + hb["height"] / 2, steps=8)
                 page.mouse.up()
                 wait_for_new_frame(page, box, before)
-                assert readout.text_content() != shown, f"{entry}, figure {f + 1}, slider {s + 1}: readout unchanged"
+                assert readout.text_content() != shown, (
+                    f"{entry}, figure {f + 1}, slider {s + 1}: readout unchanged"
+                )
                 # With the keyboard: click the handle, one step with an arrow key.
                 before, shown = frame_src(box), readout.text_content()
                 handle.click()
-                at_right_end = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
+                at_right_end = handle.get_attribute(
+                    "aria-valuenow"
+                ) == handle.get_attribute("aria-valuemax")
                 page.keyboard.press("ArrowLeft" if at_right_end else "ArrowRight")
                 wait_for_new_frame(page, box, before)
-                assert readout.text_content() != shown, f"{entry}, figure {f + 1}, slider {s + 1}: readout unchanged"
+                assert readout.text_content() != shown, (
+                    f"{entry}, figure {f + 1}, slider {s + 1}: readout unchanged"
+                )
                 moved += 1
             toggles = box.locator(":scope > .widget-toggle-buttons")
             for t in range(toggles.count()):
                 buttons = toggles.nth(t).locator("button")
                 for b in range(buttons.count()):
-                    if "mod-active" not in (buttons.nth(b).get_attribute("class") or ""):
+                    if "mod-active" not in (
+                        buttons.nth(b).get_attribute("class") or ""
+                    ):
                         before = frame_src(box)
                         buttons.nth(b).click()
                         wait_for_new_frame(page, box, before)
@@ -294,8 +364,12 @@ def test_run_all_and_move_every_slider(chromium, lab, entry):
                         break
         assert moved, f"{entry}: no control to move"
         # Moving the controls put no error anywhere either.
-        assert not page.locator(
-            '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
-        ).filter(has_text="Traceback").count()
+        assert (
+            not page.locator(
+                '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
+            )
+            .filter(has_text="Traceback")
+            .count()
+        )
     finally:
         ctx.close()

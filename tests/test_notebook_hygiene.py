@@ -3,8 +3,7 @@
 import re
 
 import pytest
-
-from conftest import ROOT, chapter_notebooks, toc_files
+from book import ROOT, chapter_notebooks, toc_files
 from glossary_links import first_uses, glossary_terms
 
 NOTEBOOKS = chapter_notebooks()
@@ -21,7 +20,9 @@ def tags(cell):
 
 
 def source(cell):
-    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+    return (
+        "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+    )
 
 
 def text_of(output):
@@ -47,7 +48,9 @@ def test_no_errors_except_deliberate_ones(path, notebooks):
     for i, cell in enumerate(notebooks[path]["cells"]):
         errors = [o for o in cell.get("outputs", []) if o["output_type"] == "error"]
         if "raises-exception" in tags(cell):
-            assert errors, f"{path.name} cell {i} is tagged raises-exception but raised nothing"
+            assert errors, (
+                f"{path.name} cell {i} is tagged raises-exception but raised nothing"
+            )
         else:
             assert not errors, f"{path.name} cell {i} stored an error"
 
@@ -68,25 +71,36 @@ def test_no_stray_warnings_or_stderr(path, notebooks):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
 def test_no_widget_state_stored(path, notebooks):
     """Stored widget state would make the website draw sliders with no kernel behind them."""
-    assert "widgets" not in notebooks[path]["metadata"], f"{path.name}: run `make execute`"
+    assert "widgets" not in notebooks[path]["metadata"], (
+        f"{path.name}: run `make execute`"
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
 def test_no_execution_timestamps(path, notebooks):
     """Timestamps change on every run and would bury the real changes in a diff."""
-    stamped = [i for i, c in enumerate(notebooks[path]["cells"]) if "execution" in c.get("metadata", {})]
-    assert not stamped, f"{path.name}: cells {stamped} carry timing metadata: run `make execute`"
+    stamped = [
+        i
+        for i, c in enumerate(notebooks[path]["cells"])
+        if "execution" in c.get("metadata", {})
+    ]
+    assert not stamped, (
+        f"{path.name}: cells {stamped} carry timing metadata: run `make execute`"
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
 def test_printed_text_is_one_stream_per_cell(path, notebooks):
     """How stdout is chunked depends on timing; make execute joins the chunks."""
     split = [
-        i for i, c in enumerate(notebooks[path]["cells"])
+        i
+        for i, c in enumerate(notebooks[path]["cells"])
         for a, b in zip(c.get("outputs", []), c.get("outputs", [])[1:])
         if a["output_type"] == b["output_type"] == "stream" and a["name"] == b["name"]
     ]
-    assert not split, f"{path.name}: cells {split} hold split streams: run `make execute`"
+    assert not split, (
+        f"{path.name}: cells {split} hold split streams: run `make execute`"
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
@@ -112,7 +126,9 @@ def test_every_figure_has_alt_text(path, notebooks):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
 def test_outline(path, notebooks):
     """One `#` title; overview, summary, exercises and what's next sections."""
-    md = "\n".join(source(c) for c in notebooks[path]["cells"] if c["cell_type"] == "markdown")
+    md = "\n".join(
+        source(c) for c in notebooks[path]["cells"] if c["cell_type"] == "markdown"
+    )
     md = re.sub(r"```.*?```", "", md, flags=re.S)
     titles = re.findall(r"^# \S.*$", md, flags=re.M)
     assert len(titles) == 1, f"{path.name}: {titles}"
@@ -128,23 +144,108 @@ def test_colab_badge_and_setup_cell_point_at_this_notebook(path, notebooks, conf
     branch = config["repository"]["branch"]
     cells = notebooks[path]["cells"]
     badge = source(cells[0])
-    expected = (f"https://colab.research.google.com/github/{owner_repo}/blob/{branch}/"
-                f"chapters/{path.name}")
+    expected = (
+        f"https://colab.research.google.com/github/{owner_repo}/blob/{branch}/"
+        f"chapters/{path.name}"
+    )
     assert f"]({expected})" in badge, f"{path.name}: badge should link {expected}"
     assert "remove-cell" in tags(cells[0])
     setup = source(cells[1])
     assert '"google.colab" in sys.modules' in setup
-    assert f"git+{repo}" in setup, f"{path.name}: setup cell must install gdlab from {repo}"
+    assert f"git+{repo}" in setup, (
+        f"{path.name}: setup cell must install gdlab from {repo}"
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
 def test_solutions_are_hidden_everywhere(path, notebooks):
-    """Hidden on the website (hide-cell), in JupyterLab (source_hidden) and Colab (form)."""
+    """Hidden on the website (hide-cell, toggled by "Show solution"), in JupyterLab
+    (source_hidden) and in Colab (form view), and silent: no stored output
+    gives the answer away before the reader asks for it."""
+    solutions = [
+        (i, c)
+        for i, c in enumerate(notebooks[path]["cells"])
+        if c["cell_type"] == "code" and source(c).startswith("# Solution")
+    ]
+    assert solutions, f"{path.name}: no solution cells"
+    for i, cell in solutions:
+        assert {"hide-cell", "solution"} <= set(tags(cell)), f"{path.name} cell {i}"
+        assert cell["metadata"].get("jupyter", {}).get("source_hidden"), (
+            f"{path.name} cell {i}"
+        )
+        assert cell["metadata"].get("cellView") == "form", f"{path.name} cell {i}"
+        assert not cell.get("outputs"), (
+            f"{path.name} cell {i}: a solution shows its output"
+        )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_every_exercise_check_is_tested_with_a_wrong_answer_and_the_solution(
+    path, notebooks
+):
+    """nbval runs the tests-of-the-checks cell, which asserts each check says
+    "not yet" to wrong answers and "right" to the solution."""
+    cells = notebooks[path]["cells"]
+    checks = sorted(
+        set(
+            re.findall(
+                r"^def (check_exercise_\w+)\(",
+                "\n".join(source(c) for c in cells if c["cell_type"] == "code"),
+                flags=re.M,
+            )
+        )
+    )
+    assert checks, f"{path.name}: no exercise checks"
+    tests = [c for c in cells if source(c).startswith("# Tests of the exercise checks")]
+    assert len(tests) == 1, f"{path.name}: one tests-of-the-checks cell expected"
+    test = tests[0]
+    assert "remove-cell" in tags(test) and not test.get("outputs"), path.name
+    body = source(test)
+    for check in checks:
+        n = check.removeprefix("check_exercise_")
+        calls = re.findall(rf"{check}\(([^\n]*)\)", body)
+        assert f"solution_{n}" in " ".join(calls), (
+            f"{path.name}: {check} not fed its solution"
+        )
+        wrong = [a for a in calls if f"solution_{n}" not in a and "my_answer" not in a]
+        assert wrong, f"{path.name}: {check} never fed a wrong answer"
+        assert f"my_answer_{n}" not in " ".join(calls), (
+            f"{path.name}: the test of {check} must use literal wrong answers, "
+            "not the reader's my_answer"
+        )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_interactive_figures_ask_first_and_fold_their_code(path, notebooks):
+    cells = notebooks[path]["cells"]
+    figures = [
+        i
+        for i, c in enumerate(cells)
+        if c["cell_type"] == "code" and "explore(" in source(c)
+    ]
+    assert figures, f"{path.name}: no interactive figure"
+    for i in figures:
+        before = [c for c in cells[max(0, i - 2) : i] if c["cell_type"] == "markdown"]
+        assert any(
+            source(c).lstrip().startswith("**Predict first.**") for c in before
+        ), f"{path.name} cell {i}: no predict-first prompt just before the figure"
+        assert "hide-input" in tags(cells[i]), (
+            f"{path.name} cell {i}: plotting code not folded"
+        )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_checking_code_is_out_of_the_way(path, notebooks):
+    """Verification that is not the lesson sits in removed, silent cells."""
     for i, cell in enumerate(notebooks[path]["cells"]):
-        if cell["cell_type"] == "code" and source(cell).startswith("# Solution"):
-            assert "hide-cell" in tags(cell), f"{path.name} cell {i}"
-            assert cell["metadata"].get("jupyter", {}).get("source_hidden"), f"{path.name} cell {i}"
-            assert cell["metadata"].get("cellView") == "form", f"{path.name} cell {i}"
+        if cell["cell_type"] == "code" and source(cell).startswith(
+            ("# Check:", "# Tests of")
+        ):
+            assert "remove-cell" in tags(cell), f"{path.name} cell {i}"
+            assert cell["metadata"].get("jupyter", {}).get("source_hidden"), (
+                f"{path.name} cell {i}"
+            )
+            assert not cell.get("outputs"), f"{path.name} cell {i} prints"
 
 
 def test_toc_and_chapters_agree():
@@ -158,7 +259,11 @@ def test_toc_and_chapters_agree():
 
 
 def test_chapter_files_are_numbered_in_reading_order():
-    listed = [f for f in toc_files() if f.startswith("chapters/") and re.match(r"chapters/\d\d_", f)]
+    listed = [
+        f
+        for f in toc_files()
+        if f.startswith("chapters/") and re.match(r"chapters/\d\d_", f)
+    ]
     assert listed == sorted(listed)
 
 
@@ -168,13 +273,16 @@ def test_first_use_of_each_glossary_term_links_to_it(path, notebooks):
     terms = glossary_terms(GLOSSARY)
     assert len(terms) > 20, "the glossary's terms were not found"
     cells = [
-        (i, source(c)) for i, c in enumerate(notebooks[path]["cells"])
+        (i, source(c))
+        for i, c in enumerate(notebooks[path]["cells"])
         if c["cell_type"] == "markdown" and i > 0  # cell 0 is the Colab badge
     ]
     unlinked = [
-        f"{term!r} (cell {i}: ...{text[max(0, s - 30):e + 30]!r}...)"
+        f"{term!r} (cell {i}: ...{text[max(0, s - 30) : e + 30]!r}...)"
         for term, (i, s, e, linked) in first_uses(cells, terms).items()
         if not linked
         for text in [dict(cells)[i]]
     ]
-    assert not unlinked, f"{path.name}: first uses without a {{term}} link: " + "; ".join(unlinked)
+    assert not unlinked, (
+        f"{path.name}: first uses without a {{term}} link: " + "; ".join(unlinked)
+    )

@@ -17,6 +17,7 @@ os.environ.setdefault("JUPYTER_PREFER_ENV_PATH", "1")
 os.environ.setdefault("PYTHONHASHSEED", "0")
 
 import nbformat  # noqa: E402
+from clean_notebooks import clean  # noqa: E402
 from nbclient import NotebookClient  # noqa: E402
 
 TIMEOUT = 120  # seconds per cell
@@ -27,8 +28,12 @@ def join_streams(cell):
     merged = []
     for out in cell.get("outputs", []):
         prev = merged[-1] if merged else None
-        if (out.output_type == "stream" and prev is not None
-                and prev.output_type == "stream" and prev.name == out.name):
+        if (
+            out.output_type == "stream"
+            and prev is not None
+            and prev.output_type == "stream"
+            and prev.name == out.name
+        ):
             prev.text += out.text
         else:
             merged.append(out)
@@ -39,15 +44,18 @@ def execute(path: Path, out: Path | None = None) -> None:
     """Execute ``path`` in its own folder and write the result to ``out`` (default: in place)."""
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
-        nb, kernel_name="python3", timeout=TIMEOUT,
-        store_widget_state=False, record_timing=False,
+        nb,
+        kernel_name="python3",
+        timeout=TIMEOUT,
+        store_widget_state=False,
+        record_timing=False,
         resources={"metadata": {"path": str(path.parent)}},
     )
     client.execute()
     for cell in nb.cells:
         if cell.cell_type == "code":
             join_streams(cell)
-            cell.metadata.pop("execution", None)
+    clean(nb)
     nbformat.write(nb, out or path)
 
 
