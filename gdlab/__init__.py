@@ -6,6 +6,7 @@ twin, and the plot style.
 """
 
 from .explorable import Control, Explorable, explore
+from .quiz import quiz
 from .style import setup
 
-__all__ = ["Control", "Explorable", "explore", "setup"]
+__all__ = ["Control", "Explorable", "explore", "quiz", "setup"]
