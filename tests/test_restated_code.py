@@ -3,7 +3,7 @@
 A chapter may write out again a small function from an earlier one (the
 reader should not have to go back for `loss_fn`). Such a copy either is the
 same code, or the chapter says in a sentence how and why it differs: in the
-markdown just before the cell, or in a comment inside it, naming the function
+markdown just before or after the cell, or in a comment inside it, naming the function
 in backticks (or the comment on its own line) with a word such as "unlike",
 "differs", "instead" or "rewritten".
 """
@@ -63,14 +63,13 @@ def _is_docstring(stmt) -> bool:
 def explained(nb, i: int, name: str) -> bool:
     cell = source(nb["cells"][i])
     comments = " ".join(re.findall(r"#(.*)", cell))
-    before = (
-        source(nb["cells"][i - 1])
-        if nb["cells"][i - 1]["cell_type"] == "markdown"
-        else ""
-    )
-    return bool(
-        (SAYS_WHY.search(comments) and name in comments)
-        or (SAYS_WHY.search(before) and f"`{name}`" in before)
+    around = [
+        source(c)
+        for c in nb["cells"][max(0, i - 1) : i + 2 : 2]
+        if c["cell_type"] == "markdown"
+    ]
+    return bool(SAYS_WHY.search(comments) and name in comments) or any(
+        SAYS_WHY.search(text) and f"`{name}`" in text for text in around
     )
 
 
