@@ -25,16 +25,17 @@ from pathlib import Path
 
 import pytest
 import yaml
-from packaging.requirements import Requirement
-
 from conftest import ROOT, chapter_notebooks
+from packaging.requirements import Requirement
 
 NOTEBOOKS = chapter_notebooks()
 ids = [p.name for p in NOTEBOOKS]
 
 
 def load_retarget():
-    spec = importlib.util.spec_from_file_location("retarget", ROOT / "tools" / "retarget.py")
+    spec = importlib.util.spec_from_file_location(
+        "retarget", ROOT / "tools" / "retarget.py"
+    )
     module = importlib.util.module_from_spec(spec)
     sys.modules["retarget"] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
@@ -44,12 +45,19 @@ def load_retarget():
 retarget = load_retarget()
 HOME = retarget.current(ROOT)  # where the repository says it lives now
 # Where the tests move a copy: any other repository and branch will do.
-MOVED = retarget.Target("acme/pytorch-book" if HOME.repo != "acme/pytorch-book" else "acme/how-pytorch-learns",
-                        "trunk" if HOME.branch != "trunk" else "main", HOME.release)
+MOVED = retarget.Target(
+    "acme/pytorch-book"
+    if HOME.repo != "acme/pytorch-book"
+    else "acme/how-pytorch-learns",
+    "trunk" if HOME.branch != "trunk" else "main",
+    HOME.release,
+)
 
 
 def source(cell) -> str:
-    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+    return (
+        "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+    )
 
 
 def read_notebook(path: Path) -> dict:
@@ -57,13 +65,27 @@ def read_notebook(path: Path) -> dict:
 
 
 def copy_book(dst: Path) -> Path:
-    shutil.copytree(ROOT, dst, symlinks=True, ignore=shutil.ignore_patterns(
-        ".git", ".venv", "_build", "node_modules", "*.egg-info", "__pycache__", ".pytest_cache",
-        ".ipynb_checkpoints"))
+    shutil.copytree(
+        ROOT,
+        dst,
+        symlinks=True,
+        ignore=shutil.ignore_patterns(
+            ".git",
+            ".venv",
+            "_build",
+            "node_modules",
+            "*.egg-info",
+            "__pycache__",
+            ".pytest_cache",
+            ".ipynb_checkpoints",
+        ),
+    )
     return dst
 
 
-def make_retarget(tree: Path, repo: str | None = None, branch: str | None = None) -> str:
+def make_retarget(
+    tree: Path, repo: str | None = None, branch: str | None = None
+) -> str:
     """`make retarget` in `tree`, as a reader would type it."""
     args = ["make", "-s", "-C", str(tree), "retarget", f"PYTHON={sys.executable}"]
     args += [f"REPO={repo}"] if repo else []
@@ -74,7 +96,11 @@ def make_retarget(tree: Path, repo: str | None = None, branch: str | None = None
 
 
 def tree_files(tree: Path) -> dict[str, bytes]:
-    return {p.relative_to(tree).as_posix(): p.read_bytes() for p in sorted(tree.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(tree).as_posix(): p.read_bytes()
+        for p in sorted(tree.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -96,12 +122,18 @@ def moved(synced, tmp_path_factory):
 
 # -- Links a reader follows -------------------------------------------------------
 
-COLAB = re.compile(r"https://colab\.research\.google\.com/github/(?P<repo>[\w.-]+/[\w.-]+)"
-                   r"/blob/(?P<branch>[^/\s]+)/(?P<path>[^\s)\"'<>]+)")
-BINDER = re.compile(r"https://mybinder\.org/v2/gh/(?P<repo>[\w.-]+/[\w.-]+)/(?P<branch>[\w.-]+)"
-                    r"(?:\?urlpath=lab/tree/(?P<path>[^\s)\"'<>&]+))?")
-INSTALL = re.compile(r"git\+https://github\.com/(?P<repo>[\w.-]+/[\w.-]+?)(?:\.git)?(?:@(?P<ref>[\w.\-/]+))?(?=[\s\"'#]|$)",
-                     re.M)
+COLAB = re.compile(
+    r"https://colab\.research\.google\.com/github/(?P<repo>[\w.-]+/[\w.-]+)"
+    r"/blob/(?P<branch>[^/\s]+)/(?P<path>[^\s)\"'<>]+)"
+)
+BINDER = re.compile(
+    r"https://mybinder\.org/v2/gh/(?P<repo>[\w.-]+/[\w.-]+)/(?P<branch>[\w.-]+)"
+    r"(?:\?urlpath=lab/tree/(?P<path>[^\s)\"'<>&]+))?"
+)
+INSTALL = re.compile(
+    r"git\+https://github\.com/(?P<repo>[\w.-]+/[\w.-]+?)(?:\.git)?(?:@(?P<ref>[\w.\-/]+))?(?=[\s\"'#]|$)",
+    re.M,
+)
 
 
 def launch_links(tree: Path):
@@ -111,7 +143,11 @@ def launch_links(tree: Path):
         if path.suffix == ".ipynb":  # sources only: outputs are what the code printed
             text = "\n".join(source(c) for c in read_notebook(path)["cells"])
         rel = path.relative_to(tree).as_posix()
-        for kind, pattern in [("colab", COLAB), ("binder", BINDER), ("install", INSTALL)]:
+        for kind, pattern in [
+            ("colab", COLAB),
+            ("binder", BINDER),
+            ("install", INSTALL),
+        ]:
             for m in pattern.finditer(text):
                 yield rel, kind, m
 
@@ -121,7 +157,10 @@ def test_moving_the_book_leaves_no_trace_of_the_old_address(moved):
     left = []
     for path in retarget.text_files(moved):
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if re.search(rf"(?<![\w.-]){re.escape(HOME.repo)}(?![\w.-])", line, re.I) or old_pages in line.lower():
+            if (
+                re.search(rf"(?<![\w.-]){re.escape(HOME.repo)}(?![\w.-])", line, re.I)
+                or old_pages in line.lower()
+            ):
                 left.append(f"{path.relative_to(moved)}:{n}: {line.strip()[:120]}")
     assert not left, f"still naming {HOME.repo} after the move:\n" + "\n".join(left)
 
@@ -129,15 +168,25 @@ def test_moving_the_book_leaves_no_trace_of_the_old_address(moved):
 def test_every_badge_launch_link_and_install_line_names_the_new_repository(moved):
     links = list(launch_links(moved))
     kinds = {kind for _, kind, _ in links}
-    assert {"colab", "install"} <= kinds, f"found no badges or install lines at all: {kinds}"
+    assert {"colab", "install"} <= kinds, (
+        f"found no badges or install lines at all: {kinds}"
+    )
     for rel, kind, m in links:
-        assert m["repo"] == MOVED.repo, f"{rel}: {kind} link {m[0]} names {m['repo']}, not {MOVED.repo}"
+        assert m["repo"] == MOVED.repo, (
+            f"{rel}: {kind} link {m[0]} names {m['repo']}, not {MOVED.repo}"
+        )
         if kind == "install":
-            assert m["ref"] == MOVED.release, f"{rel}: {m[0]} installs {m['ref']}, not the release {MOVED.release}"
+            assert m["ref"] == MOVED.release, (
+                f"{rel}: {m[0]} installs {m['ref']}, not the release {MOVED.release}"
+            )
         else:
-            assert m["branch"] == MOVED.branch, f"{rel}: {m[0]} opens branch {m['branch']}, not {MOVED.branch}"
+            assert m["branch"] == MOVED.branch, (
+                f"{rel}: {m[0]} opens branch {m['branch']}, not {MOVED.branch}"
+            )
             if m["path"]:
-                assert (moved / m["path"]).is_file(), f"{rel}: {m[0]} opens {m['path']}, which does not exist"
+                assert (moved / m["path"]).is_file(), (
+                    f"{rel}: {m[0]} opens {m['path']}, which does not exist"
+                )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
@@ -146,8 +195,14 @@ def test_moved_badge_opens_the_notebooks_own_path(moved, path):
     cells = read_notebook(moved / rel)["cells"]
     badges = list(COLAB.finditer(source(cells[0])))
     assert len(badges) == 1, f"{rel}: cell 0 should hold one Colab badge"
-    assert (badges[0]["repo"], badges[0]["branch"], badges[0]["path"]) == (MOVED.repo, MOVED.branch, rel)
-    assert "remove-cell" in cells[0]["metadata"].get("tags", []), "the website has its own launch button"
+    assert (badges[0]["repo"], badges[0]["branch"], badges[0]["path"]) == (
+        MOVED.repo,
+        MOVED.branch,
+        rel,
+    )
+    assert "remove-cell" in cells[0]["metadata"].get("tags", []), (
+        "the website has its own launch button"
+    )
     head, _ = retarget.split_setup(source(cells[1]))
     assert head == retarget.setup_head(MOVED)
 
@@ -158,7 +213,11 @@ def test_moved_configuration_follows_the_repository(moved):
     assert config["repository"]["branch"] == MOVED.branch
     sphinx = config["sphinx"]["config"]
     owner, name = MOVED.repo.split("/")
-    assert sphinx["html_baseurl"] == sphinx["ogp_site_url"] == f"https://{owner}.github.io/{name}/"
+    assert (
+        sphinx["html_baseurl"]
+        == sphinx["ogp_site_url"]
+        == f"https://{owner}.github.io/{name}/"
+    )
     assert sphinx["notfound_urls_prefix"] == f"/{name}/"
     citation = yaml.safe_load((moved / "CITATION.cff").read_text(encoding="utf-8"))
     assert citation["repository-code"] == f"https://github.com/{MOVED.repo}"
@@ -177,17 +236,27 @@ def test_moving_back_restores_every_byte(moved, tmp_path):
 
 
 def test_user_site_repository_is_served_from_the_root():
-    assert retarget.Target("Acme/acme.github.io", "main", "v1").pages_url == "https://acme.github.io/"
-    assert retarget.Target("Acme/book", "main", "v1").pages_url == "https://acme.github.io/book/"
+    assert (
+        retarget.Target("Acme/acme.github.io", "main", "v1").pages_url
+        == "https://acme.github.io/"
+    )
+    assert (
+        retarget.Target("Acme/book", "main", "v1").pages_url
+        == "https://acme.github.io/book/"
+    )
 
 
-@pytest.mark.parametrize("bad", ["acme", "acme/", "acme/book/extra", "https://github.com/acme/book", "ac me/book"])
+@pytest.mark.parametrize(
+    "bad",
+    ["acme", "acme/", "acme/book/extra", "https://github.com/acme/book", "ac me/book"],
+)
 def test_retarget_refuses_what_is_not_owner_slash_name(bad):
     with pytest.raises(SystemExit):
         retarget.check_repo(bad)
 
 
 # -- The repository itself is in line --------------------------------------------
+
 
 def test_make_retarget_would_change_nothing(tmp_path):
     """Every address and setup cell already agrees with _config.yml and pyproject.toml."""
@@ -196,8 +265,10 @@ def test_make_retarget_would_change_nothing(tmp_path):
     make_retarget(tree)
     after = tree_files(tree)
     differ = [name for name in before if before[name] != after.get(name)]
-    assert not differ, ("these files disagree with _config.yml or pyproject.toml; run `make retarget` "
-                        f"to bring them in line: {differ}")
+    assert not differ, (
+        "these files disagree with _config.yml or pyproject.toml; run `make retarget` "
+        f"to bring them in line: {differ}"
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
@@ -207,7 +278,8 @@ def test_setup_cell_is_the_rendered_template(path):
     setup = source(cells[1])
     head = retarget.setup_head(HOME)
     assert setup == head or setup.startswith(head + "\n\n"), (
-        f"{path.name}: cell 1 does not start with the rendered setup template; run `make retarget`")
+        f"{path.name}: cell 1 does not start with the rendered setup template; run `make retarget`"
+    )
     assert cells[1]["cell_type"] == "code"
 
 
@@ -226,7 +298,9 @@ def test_release_is_named_in_one_place():
 
 
 def git(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True)
+    return subprocess.run(
+        ["git", "-C", str(ROOT), *args], capture_output=True, text=True
+    )
 
 
 def test_the_release_colab_installs_carries_this_gdlab():
@@ -239,11 +313,14 @@ def test_the_release_colab_installs_carries_this_gdlab():
     if shutil.which("git") is None or git("rev-parse", "--git-dir").returncode != 0:
         pytest.skip("not a git checkout")
     if git("rev-parse", "-q", "--verify", f"refs/tags/{HOME.release}").returncode != 0:
-        pytest.skip(f"{HOME.release} is not tagged (yet): it is made when this version reaches main")
+        pytest.skip(
+            f"{HOME.release} is not tagged (yet): it is made when this version reaches main"
+        )
     diff = git("diff", "--stat", HOME.release, "HEAD", "--", "gdlab")
     assert diff.returncode == 0 and not diff.stdout.strip(), (
         f"gdlab/ changed since {HOME.release}, the release Colab installs. Raise the version in "
-        f"pyproject.toml and run `make retarget`:\n{diff.stdout}")
+        f"pyproject.toml and run `make retarget`:\n{diff.stdout}"
+    )
 
 
 # -- The Colab setup cell, run ----------------------------------------------------
@@ -304,8 +381,13 @@ RUNNER = textwrap.dedent(r'''
 def run_setup_cells(paths: list[Path]) -> dict:
     """Each setup cell, run in a fresh Python (one for all of them: imports are slow)."""
     env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONWARNINGS": "default"}
-    done = subprocess.run([sys.executable, "-c", RUNNER, *map(str, paths)],
-                          capture_output=True, text=True, env=env, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", RUNNER, *map(str, paths)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert done.returncode == 0, f"a setup cell raised:\n{done.stderr[-3000:]}"
     return {Path(k): v for k, v in json.loads(done.stdout.splitlines()[-1]).items()}
 
@@ -322,7 +404,7 @@ def pip_install(call: list) -> list[str]:
         args = shlex.split(call[2])
     elif call[0] == "system" and re.match(r"\s*(python3? -m )?pip ", call[1]):
         args = shlex.split(call[1])
-        args = args[args.index("pip") + 1:]
+        args = args[args.index("pip") + 1 :]
     else:
         raise AssertionError(f"the Colab setup runs something other than pip: {call}")
     assert args[:1] == ["install"], f"pip is not asked to install: {call}"
@@ -330,18 +412,29 @@ def pip_install(call: list) -> list[str]:
 
 
 def check_colab_install(run: dict, target) -> None:
-    assert len(run["calls"]) == 1, f"expected one pip install in Colab, got {run['calls']}"
+    assert len(run["calls"]) == 1, (
+        f"expected one pip install in Colab, got {run['calls']}"
+    )
     args = pip_install(run["calls"][0])
     flags = [a for a in args if a.startswith("-")]
-    assert set(flags) <= {"-q", "--quiet", "-qq"}, f"unexpected pip options {flags}: the install must really happen"
+    assert set(flags) <= {"-q", "--quiet", "-qq"}, (
+        f"unexpected pip options {flags}: the install must really happen"
+    )
     requirements = [Requirement(a) for a in args if not a.startswith("-")]
-    assert [r.name for r in requirements] == ["gdlab"], f"Colab should install gdlab and only gdlab: {args}"
-    assert requirements[0].url == f"git+https://github.com/{target.repo}@{target.release}", (
-        f"gdlab should come from {target.repo} at the release {target.release}, not {requirements[0].url}")
+    assert [r.name for r in requirements] == ["gdlab"], (
+        f"Colab should install gdlab and only gdlab: {args}"
+    )
+    assert (
+        requirements[0].url == f"git+https://github.com/{target.repo}@{target.release}"
+    ), (
+        f"gdlab should come from {target.repo} at the release {target.release}, not {requirements[0].url}"
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
-def test_colab_setup_installs_gdlab_from_this_repository_at_the_release(setup_runs, path):
+def test_colab_setup_installs_gdlab_from_this_repository_at_the_release(
+    setup_runs, path
+):
     check_colab_install(setup_runs[path]["colab"], HOME)
 
 
@@ -349,7 +442,9 @@ def test_colab_setup_installs_gdlab_from_this_repository_at_the_release(setup_ru
 def test_outside_colab_the_setup_cell_runs_nothing_and_prints_nothing(setup_runs, path):
     run = setup_runs[path]["outside"]
     assert run["calls"] == [], f"outside Colab the setup cell ran {run['calls']}"
-    assert run["stdout"] == "" and run["stderr"] == "", f"it printed {run['stdout']!r} {run['stderr']!r}"
+    assert run["stdout"] == "" and run["stderr"] == "", (
+        f"it printed {run['stdout']!r} {run['stderr']!r}"
+    )
 
 
 def test_moved_setup_cells_install_from_the_new_repository(setup_runs, moved):
@@ -369,21 +464,44 @@ def test_there_are_workflows():
     names = {p.name for p in WORKFLOWS}
     assert names, "no GitHub Actions workflow"
     text = "\n".join(p.read_text(encoding="utf-8") for p in WORKFLOWS)
-    for action in ["actions/checkout", "actions/configure-pages", "actions/upload-pages-artifact",
-                   "actions/deploy-pages"]:
+    for action in [
+        "actions/checkout",
+        "actions/configure-pages",
+        "actions/upload-pages-artifact",
+        "actions/deploy-pages",
+    ]:
         assert action in text, f"no workflow uses {action}"
     assert ".ci/run" in text, "CI must run what .ci/run runs"
 
 
 def test_workflows_follow_githubs_schema():
-    done = subprocess.run([str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows",
-                           *map(str, WORKFLOWS)], capture_output=True, text=True)
+    done = subprocess.run(
+        [
+            str(BIN / "check-jsonschema"),
+            "--builtin-schema",
+            "vendor.github-workflows",
+            *map(str, WORKFLOWS),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_zizmor_finds_nothing_of_medium_or_high_severity():
-    done = subprocess.run([str(BIN / "zizmor"), "--offline", "--min-severity", "medium", "--format", "plain",
-                           str(ROOT / ".github" / "workflows")], capture_output=True, text=True)
+    done = subprocess.run(
+        [
+            str(BIN / "zizmor"),
+            "--offline",
+            "--min-severity",
+            "medium",
+            "--format",
+            "plain",
+            str(ROOT / ".github" / "workflows"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -391,19 +509,27 @@ def test_zizmor_finds_nothing_of_medium_or_high_severity():
 def test_actions_are_pinned_by_commit_and_checkouts_keep_no_credentials(path):
     workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
     for name, job in workflow["jobs"].items():
-        assert "permissions" in job, f"{path.name}: job {name} should say which permissions it needs"
+        assert "permissions" in job, (
+            f"{path.name}: job {name} should say which permissions it needs"
+        )
         for step in job.get("steps", []):
             uses = step.get("uses")
             if uses is None or uses.startswith("./"):
                 continue
-            assert re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", uses), f"{path.name}: {uses} is not pinned by commit"
+            assert re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", uses), (
+                f"{path.name}: {uses} is not pinned by commit"
+            )
             if uses.startswith("actions/checkout@"):
                 assert step.get("with", {}).get("persist-credentials") is False, (
-                    f"{path.name}: job {name} leaves the token in the checkout")
-    assert workflow.get("permissions") == {}, f"{path.name}: grant permissions per job, none at the top"
+                    f"{path.name}: job {name} leaves the token in the checkout"
+                )
+    assert workflow.get("permissions") == {}, (
+        f"{path.name}: grant permissions per job, none at the top"
+    )
 
 
 # -- Standing alone --------------------------------------------------------------
+
 
 def test_nothing_refers_outside_the_repository():
     """A clone stands alone: no relative path climbs out of it (say, to a shared folder)."""
@@ -426,31 +552,50 @@ def test_license_files_agree():
     license_text = (ROOT / "LICENSE").read_text(encoding="utf-8")
     assert "CC BY 4.0" in license_text and "MIT License" in license_text
     import tomllib
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))[
+        "project"
+    ]
     assert project["license"] == "MIT"
-    assert json.loads((ROOT / "package.json").read_text(encoding="utf-8"))["license"] == "MIT"
+    assert (
+        json.loads((ROOT / "package.json").read_text(encoding="utf-8"))["license"]
+        == "MIT"
+    )
     citation = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
     assert sorted(citation["license"]) == ["CC-BY-4.0", "MIT"]
-    footer = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["html"]["extra_footer"]
+    footer = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["html"][
+        "extra_footer"
+    ]
     assert "creativecommons.org/licenses/by/4.0" in footer and "MIT" in footer
     for name in ["CONTRIBUTING.md", "README.md", "CITATION.cff"]:
         assert (ROOT / name).is_file(), name
 
 
 def test_citation_file_follows_its_schema():
-    done = subprocess.run([str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.citation-file-format",
-                           str(ROOT / "CITATION.cff")], capture_output=True, text=True)
+    done = subprocess.run(
+        [
+            str(BIN / "check-jsonschema"),
+            "--builtin-schema",
+            "vendor.citation-file-format",
+            str(ROOT / "CITATION.cff"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
 # -- The built site --------------------------------------------------------------
+
 
 def test_site_has_a_sitemap_of_every_page(built_site):
     from conftest import toc_files
 
     sitemap = (built_site / "sitemap.xml").read_text(encoding="utf-8")
     listed = re.findall(r"<loc>([^<]+)</loc>", sitemap)
-    assert sorted(listed) == sorted(HOME.pages_url + entry + ".html" for entry in toc_files())
+    assert sorted(listed) == sorted(
+        HOME.pages_url + entry + ".html" for entry in toc_files()
+    )
     robots = (built_site / "robots.txt").read_text(encoding="utf-8")
     assert f"Sitemap: {HOME.pages_url}sitemap.xml" in robots.splitlines()
 
@@ -460,12 +605,19 @@ def test_every_page_carries_card_metadata_and_the_license(built_site):
 
     for entry in toc_files():
         html = (built_site / f"{entry}.html").read_text(encoding="utf-8")
-        meta = dict(re.findall(r'<meta (?:property|name)="((?:og|twitter):[\w:]+)" content="([^"]*)"', html))
+        meta = dict(
+            re.findall(
+                r'<meta (?:property|name)="((?:og|twitter):[\w:]+)" content="([^"]*)"',
+                html,
+            )
+        )
         assert meta.get("og:url") == f"{HOME.pages_url}{entry}.html", entry
         assert meta.get("og:image") == f"{HOME.pages_url}_static/preview.png", entry
         assert meta.get("og:title") and meta.get("og:image:alt"), entry
         assert meta.get("twitter:card") == "summary_large_image", entry
-        assert "creativecommons.org/licenses/by/4.0" in html, f"{entry}: the footer does not name the license"
+        assert "creativecommons.org/licenses/by/4.0" in html, (
+            f"{entry}: the footer does not name the license"
+        )
     assert (built_site / "_static" / "preview.png").is_file()
 
 
@@ -475,4 +627,6 @@ def test_site_has_a_404_page_that_works_from_any_depth(built_site):
     # GitHub Pages serves it for a missing page at any depth: its links are absolute.
     prefix = HOME.pages_prefix
     assert f'href="{prefix}_static/' in page
-    assert not re.search(r'(?:href|src)="(?:\.\./|_static/)', page), "a relative link breaks below the root"
+    assert not re.search(r'(?:href|src)="(?:\.\./|_static/)', page), (
+        "a relative link breaks below the root"
+    )

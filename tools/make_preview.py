@@ -41,19 +41,42 @@ def main():
     ink, paper, accent = "#1f2937", "#f8fafc", "#ee4c2c"
     fig = plt.figure(figsize=(12, 6.3), dpi=100, facecolor=paper)
     fig.text(0.05, 0.70, "How PyTorch Learns", fontsize=40, weight="bold", color=ink)
-    fig.text(0.05, 0.57, "How a model finds its parameters, from a", fontsize=18, color=ink)
-    fig.text(0.05, 0.50, "thermometer without units to torch.optim", fontsize=18, color=ink)
-    fig.text(0.05, 0.30, "Gradients by hand  ·  the training loop\nautograd  ·  optimizers  ·  nn.Module",
-             fontsize=16, color="#475569", linespacing=1.6)
-    fig.text(0.05, 0.10, "An interactive course book: read it, run it, move the sliders",
-             fontsize=14, color="#475569", style="italic")
+    fig.text(
+        0.05, 0.57, "How a model finds its parameters, from a", fontsize=18, color=ink
+    )
+    fig.text(
+        0.05, 0.50, "thermometer without units to torch.optim", fontsize=18, color=ink
+    )
+    fig.text(
+        0.05,
+        0.30,
+        "Gradients by hand  ·  the training loop\nautograd  ·  optimizers  ·  nn.Module",
+        fontsize=16,
+        color="#475569",
+        linespacing=1.6,
+    )
+    fig.text(
+        0.05,
+        0.10,
+        "An interactive course book: read it, run it, move the sliders",
+        fontsize=14,
+        color="#475569",
+        style="italic",
+    )
 
     ax = fig.add_axes([0.665, 0.11, 0.31, 0.82])
     w, b = np.meshgrid(np.linspace(-1, 8, 300), np.linspace(-25, 10, 300))
     ax.contourf(w, b, np.log10(loss(w, b)), levels=24, cmap="Blues_r")
     path = descent()
     keep = np.unique(np.geomspace(1, len(path) - 1, 60).astype(int))
-    ax.plot(path[np.r_[0, keep], 0], path[np.r_[0, keep], 1], "-o", color=accent, ms=3.5, lw=2)
+    ax.plot(
+        path[np.r_[0, keep], 0],
+        path[np.r_[0, keep], 1],
+        "-o",
+        color=accent,
+        ms=3.5,
+        lw=2,
+    )
     ax.plot(*path[-1], "*", color="white", ms=18, mec=accent, mew=1.5)
     ax.set_xlabel("w", color=ink, fontsize=14)
     ax.set_ylabel("b", color=ink, fontsize=14)
