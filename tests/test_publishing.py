@@ -12,7 +12,6 @@ and a recorded `%pip`, rather than look for substrings in it.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -24,25 +23,15 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import retarget  # tools/retarget.py: conftest puts tools/ on the path
 import yaml
-from conftest import ROOT, chapter_notebooks
+from book import ROOT, chapter_notebooks, toc_files
 from packaging.requirements import Requirement
 
 NOTEBOOKS = chapter_notebooks()
 ids = [p.name for p in NOTEBOOKS]
 
 
-def load_retarget():
-    spec = importlib.util.spec_from_file_location(
-        "retarget", ROOT / "tools" / "retarget.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["retarget"] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-retarget = load_retarget()
 HOME = retarget.current(ROOT)  # where the repository says it lives now
 # Where the tests move a copy: any other repository and branch will do.
 MOVED = retarget.Target(
@@ -589,8 +578,6 @@ def test_citation_file_follows_its_schema():
 
 
 def test_site_has_a_sitemap_of_every_page(built_site):
-    from conftest import toc_files
-
     sitemap = (built_site / "sitemap.xml").read_text(encoding="utf-8")
     listed = re.findall(r"<loc>([^<]+)</loc>", sitemap)
     assert sorted(listed) == sorted(
@@ -601,8 +588,6 @@ def test_site_has_a_sitemap_of_every_page(built_site):
 
 
 def test_every_page_carries_card_metadata_and_the_license(built_site):
-    from conftest import toc_files
-
     for entry in toc_files():
         html = (built_site / f"{entry}.html").read_text(encoding="utf-8")
         meta = dict(
