@@ -102,6 +102,20 @@
     if (note) note.hidden = true;
   }
 
+  // Keys pressed inside a question are the reader's answer, not a shortcut
+  // of the page around it: JupyterLab's notebook, for one, takes Enter (and
+  // the arrows) for itself. Stopped here, at the window's capture phase, the
+  // keydown never reaches such handlers; the browser's own default actions
+  // (typing, moving between radio buttons, submitting the form, pressing the
+  // button) still happen.
+  if (!window.gdlabQuizKeys) {
+    window.gdlabQuizKeys = true;
+    window.addEventListener('keydown', function (event) {
+      var t = event.target;
+      if (t && t.closest && t.closest('.gdlab-quiz form.gdlab-q')) event.stopPropagation();
+    }, true);
+  }
+
   var me = document.currentScript;
   var own = me && me.closest ? me.closest('.gdlab-quiz') : null;
   if (own) {

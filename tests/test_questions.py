@@ -4,7 +4,8 @@ Fast tests read the question files and the HTML the renderer writes. The
 browser tests put real quiz outputs into a small standalone page styled
 with the website's own theme CSS, serve it on 127.0.0.1 with the network
 cut (tests/browser.py), and answer the questions in Debian's Chromium: by
-mouse, by keyboard only, in light and dark mode, at 320 px.
+mouse, by keyboard only, in light and dark mode, at 320 px. One more runs a
+notebook of quiz cells in a real JupyterLab (Run All) and answers there.
 """
 
 from __future__ import annotations
@@ -20,6 +21,12 @@ import browser
 import pytest
 import yaml
 from conftest import ROOT, chapter_notebooks
+from test_jupyterlab import (  # noqa: F401 (lab is a fixture)
+    lab,
+    run_all,
+    wait_for_kernel,
+    wait_until_done,
+)
 
 import gdlab
 from gdlab.quiz import _question, chapters, load_chapter, plain
@@ -569,3 +576,81 @@ def test_stored_quiz_outputs_are_current():
                     assert form_html in html, (
                         f"{path.name}, {qid}: stored output is stale: run `make execute`"
                     )
+
+
+# -- in JupyterLab, after Run All ------------------------------------------------
+
+
+def test_questions_work_in_jupyterlab_after_run_all(chromium, lab):  # noqa: F811
+    """A notebook of quiz cells, run in a real JupyterLab: the questions answer."""
+    name = "quiz_check.ipynb"
+    cells = [
+        "import gdlab",
+        f'gdlab.quiz("{CHOICE[0]}", "{CHOICE[1]}")',
+        f'gdlab.quiz("{NUMBER[0]}", "{NUMBER[1]}", value={NUMBER_VALUE!r})',
+    ]
+    nb = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "source": s,
+                "outputs": [],
+                "execution_count": None,
+                "id": f"c{i}",
+            }
+            for i, s in enumerate(cells)
+        ],
+        "metadata": {
+            "kernelspec": {
+                "name": "python3",
+                "display_name": "Python 3",
+                "language": "python",
+            }
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    (lab["root"] / name).write_text(json.dumps(nb), encoding="utf-8")
+    ctx = chromium.new_context(viewport={"width": 1200, "height": 1000})
+    try:
+        page, log = browser.open_page(ctx, lab["url"])
+        page.goto(f"{lab['url']}/lab/tree/{name}?token={lab['token']}")
+        page.locator(".jp-NotebookPanel .jp-Notebook").first.wait_for(timeout=120_000)
+        wait_for_kernel(page, lab, name)
+        run_all(page)
+        wait_until_done(page, lab["root"] / name)
+        panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+        f = panel.locator(f"#gdlab-q-{CHOICE[0]}-{CHOICE[1]}")
+        f.locator("button").wait_for(timeout=30_000)
+        assert f.locator("button").is_enabled(), (
+            "the quiz's script did not run in JupyterLab"
+        )
+        good = right_index(*CHOICE)
+        f.locator("input[type=radio]").nth((good + 1) % 4).check()
+        f.locator("button").click()
+        fb = f.locator(".gdlab-q-feedback")
+        fb.filter(has_text="Not yet").wait_for(timeout=5000)
+        f.locator("input[type=radio]").nth(good).check()
+        f.locator("button").click()
+        fb.filter(has_text="Right.").wait_for(timeout=5000)
+        # By keyboard: the notebook's own shortcuts (Enter, the arrows) must
+        # not take the keys a reader answers with.
+        f.locator("input[type=radio]").nth(0).focus()
+        page.keyboard.press("ArrowDown")
+        assert f.locator("input[type=radio]").nth(1).is_checked(), (
+            "ArrowDown did not move to the next option"
+        )
+        assert (
+            page.evaluate("document.activeElement.id")
+            == f"gdlab-q-{CHOICE[0]}-{CHOICE[1]}-o1"
+        )
+        page.keyboard.press("Enter")
+        fb.filter(has_text="Not yet" if good != 1 else "Right.").wait_for(timeout=5000)
+        g = panel.locator(f"#gdlab-q-{NUMBER[0]}-{NUMBER[1]}")
+        g.locator("input[type=text]").fill("-0.18")
+        g.locator("input[type=text]").press("Enter")
+        g.locator(".gdlab-q-feedback").filter(has_text="Right.").wait_for(timeout=5000)
+        assert not log.blocked, log.blocked
+    finally:
+        ctx.close()
