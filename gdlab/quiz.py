@@ -194,7 +194,18 @@ def plain(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def quiz_js() -> str:
-    return resources.files("gdlab").joinpath("quiz.js").read_text(encoding="utf-8")
+    """quiz.js as it travels in every output: without comments and indentation.
+
+    A page holds several quiz outputs and each carries the script, so its
+    comments are left in the file. Lines stay lines (no reliance on
+    semicolons being where a minifier would want them).
+    """
+    js = resources.files("gdlab").joinpath("quiz.js").read_text(encoding="utf-8")
+    js = re.sub(r"/\*.*?\*/", "", js, flags=re.S)
+    lines = (
+        re.sub(r"(^|[;{,])\s*//.*$", r"\1", line).strip() for line in js.splitlines()
+    )
+    return "\n".join(line for line in lines if line)
 
 
 # Scoped to .gdlab-quiz. Colours come from the page: the quiz inherits the
