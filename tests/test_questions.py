@@ -246,11 +246,22 @@ def test_output_is_small_and_self_contained():
 # The page: real quiz outputs, inside the same wrappers MyST-NB gives an
 # output on the website, styled with the website theme's own CSS (which is
 # what puts HTML outputs on a light card in dark mode).
-THEME_CSS = sorted(
-    Path(sys.prefix).glob(
-        "lib/python3*/site-packages/pydata_sphinx_theme/theme/pydata_sphinx_theme/static/styles/pydata-sphinx-theme.css"
-    )
-)
+SITE_PACKAGES = Path(sys.prefix) / "lib"
+# The website's styles in the order the page loads them: the two themes',
+# then the book's own.
+STYLE_SHEETS = [
+    *sorted(
+        SITE_PACKAGES.glob(
+            "python3*/site-packages/pydata_sphinx_theme/theme/pydata_sphinx_theme/static/styles/pydata-sphinx-theme.css"
+        )
+    ),
+    *sorted(
+        SITE_PACKAGES.glob(
+            "python3*/site-packages/sphinx_book_theme/theme/sphinx_book_theme/static/styles/sphinx-book-theme.css"
+        )
+    ),
+    ROOT / "assets" / "book.css",
+]
 CHOICE = ("03", "diverging-loss")
 NUMBER = ("03", "steep-factor")
 NUMBER_VALUE = 1 - 2e-4 * 5883.42
@@ -262,7 +273,10 @@ def quiz_page() -> str:
         gdlab.quiz(*NUMBER, value=NUMBER_VALUE)._repr_html_(),
         gdlab.quiz("08", "logits-to-loss", "test-spent")._repr_html_(),
     ]
-    theme = THEME_CSS[0].read_text(encoding="utf-8") if THEME_CSS else ""
+    assert len(STYLE_SHEETS) == 3 and all(p.exists() for p in STYLE_SHEETS), (
+        STYLE_SHEETS
+    )
+    theme = "".join(p.read_text(encoding="utf-8") for p in STYLE_SHEETS)
     cells = "".join(
         f'<div class="cell"><div class="cell_output"><div class="output text_html">{o}</div></div></div>'
         for o in outputs
