@@ -54,14 +54,20 @@ def planned_runs() -> list[Run]:
     """The portable kernels on one thread, and AVX2 where this CPU has more."""
     runs = [Run("default", threads=1)]
     native = native_level()
-    if native in TORCH_LEVELS and TORCH_LEVELS.index(native) > TORCH_LEVELS.index("avx2"):
+    if native in TORCH_LEVELS and TORCH_LEVELS.index(native) > TORCH_LEVELS.index(
+        "avx2"
+    ):
         runs.append(Run("avx2", threads=None))
     return runs
 
 
 def start(run: Run) -> Run:
-    env = {**os.environ, "ATEN_CPU_CAPABILITY": run.level, "PYTHONHASHSEED": "0",
-           "JUPYTER_PREFER_ENV_PATH": "1"}
+    env = {
+        **os.environ,
+        "ATEN_CPU_CAPABILITY": run.level,
+        "PYTHONHASHSEED": "0",
+        "JUPYTER_PREFER_ENV_PATH": "1",
+    }
     disabled = numpy_dispatch_above(run.level)
     if disabled:
         env["NPY_DISABLE_CPU_FEATURES"] = ",".join(disabled)
@@ -71,9 +77,21 @@ def start(run: Run) -> Run:
     run.log = Path(tempfile.mkstemp(prefix=f"nbval-{run.name}-", suffix=".log")[1])
     with open(run.log, "w") as log:
         run.proc = subprocess.Popen(
-            [sys.executable, "-m", "pytest", "chapters", "-q", "-p", "no:cacheprovider",
-             "-o", "console_output_style=classic"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "chapters",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "-o",
+                "console_output_style=classic",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     return run
 
@@ -81,7 +99,14 @@ def start(run: Run) -> Run:
 def capability_under(run: Run) -> str:
     """What PyTorch reports under the run's environment (proves the level took)."""
     out = subprocess.run(
-        [sys.executable, "-c", "import torch; print(torch.backends.cpu.get_cpu_capability())"],
-        env=run.env, capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-c",
+            "import torch; print(torch.backends.cpu.get_cpu_capability())",
+        ],
+        env=run.env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return out.stdout.strip().lower()
