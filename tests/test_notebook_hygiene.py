@@ -138,26 +138,6 @@ def test_outline(path, notebooks):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
-def test_colab_badge_and_setup_cell_point_at_this_notebook(path, notebooks, config):
-    repo = config["repository"]["url"].rstrip("/")
-    owner_repo = repo.removeprefix("https://github.com/")
-    branch = config["repository"]["branch"]
-    cells = notebooks[path]["cells"]
-    badge = source(cells[0])
-    expected = (
-        f"https://colab.research.google.com/github/{owner_repo}/blob/{branch}/"
-        f"chapters/{path.name}"
-    )
-    assert f"]({expected})" in badge, f"{path.name}: badge should link {expected}"
-    assert "remove-cell" in tags(cells[0])
-    setup = source(cells[1])
-    assert '"google.colab" in sys.modules' in setup
-    assert f"git+{repo}" in setup, (
-        f"{path.name}: setup cell must install gdlab from {repo}"
-    )
-
-
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
 def test_solutions_are_hidden_everywhere(path, notebooks):
     """Hidden on the website (hide-cell, toggled by "Show solution"), in JupyterLab
     (source_hidden) and in Colab (form view), and silent: no stored output
