@@ -258,7 +258,8 @@ def question_html(q: Question, value: float | None = None) -> str:
             "kind": "number",
             "value": rounded,
             "error": float(format(q.allowed_error(rounded), ".3g")),
-            "right": inline(q.right.replace("{value}", shown)),
+            # Shown with a typographic minus, as the prompts write it.
+            "right": inline(q.right.replace("{value}", shown.replace("-", "\u2212"))),
             "high": inline(q.high),
             "low": inline(q.low),
         }
