@@ -485,6 +485,73 @@ def test_nothing_wider_than_320_px(chromium, page_url):
         context.close()
 
 
+def answer_every_question(page) -> int:
+    """Answer each question on the page wrong, then right, as a reader would.
+
+    The answers come from each form's own data (what the page checks
+    against), so this works on any page: the test page or a chapter.
+    Returns how many questions were answered.
+    """
+    forms = page.locator("form.gdlab-q")
+    for k in range(forms.count()):
+        f = forms.nth(k)
+        f.scroll_into_view_if_needed()
+        where = f.get_attribute("id")
+        data = json.loads(f.locator(".gdlab-q-data").text_content())
+        assert f.locator("button").is_enabled(), (
+            f"{where}: Check is disabled: the script did not run"
+        )
+        fb = f.locator(".gdlab-q-feedback")
+        if data["kind"] == "choice":
+            wrong = (data["answer"] + 1) % len(data["explanations"])
+            f.locator("label.gdlab-q-option").nth(wrong).click()
+            f.locator("button").click()
+            fb.filter(has_text="Not yet").wait_for(timeout=3000)
+            f.locator("label.gdlab-q-option").nth(data["answer"]).click()
+        else:
+            box = f.locator("input[type=text]")
+            box.fill(repr(data["value"] + 2 * data["error"] + 1e-9))
+            f.locator("button").click()
+            fb.filter(has_text="Too high").wait_for(timeout=3000)
+            box.fill(repr(data["value"]))
+        f.locator("button").click()
+        fb.filter(has_text="Right.").wait_for(timeout=3000)
+        assert fb.get_attribute("data-state") == "right", where
+    return forms.count()
+
+
+def test_every_question_on_a_page_answers(chromium, page_url):
+    context, page, log = open_quiz(chromium, page_url, width=390)
+    try:
+        assert answer_every_question(page) == 4
+        assert not log.blocked and not log.own_errors(), (log.blocked, log.own_errors())
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path", chapter_notebooks(), ids=lambda p: p.stem)
+def test_every_chapter_page_has_working_questions(chromium, site_url, path):
+    """On the built website, phone-sized, network cut: every question answers."""
+    entry = f"chapters/{path.stem}"
+    context = chromium.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    try:
+        page, log = browser.open_page(context, site_url)
+        page.goto(f"{site_url}{entry}.html", wait_until="load")
+        n = answer_every_question(page)
+        assert n == len(load_chapter(path.stem[:2])), (
+            f"{entry}: {n} questions on the page, {len(load_chapter(path.stem[:2]))} in its file"
+        )
+        r = page.evaluate(OVERFLOW)
+        assert not r["wide"], (
+            f"{entry}: a question is wider than the screen: {r['wide'][:3]}"
+        )
+        assert not log.own_errors(), log.own_errors()
+    finally:
+        context.close()
+
+
 CONTRAST = """
 els => els.map(el => {
   const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
