@@ -91,6 +91,10 @@
         }
       }
 
+      // The Check button is a plain button, and Enter in a field is handled
+      // below: a sandboxed output frame may forbid submitting forms.
+      form.gdlabCheck = check;
+      button.addEventListener('click', check);
       form.addEventListener('submit', function (event) {
         event.preventDefault();
         check();
@@ -106,13 +110,19 @@
   // of the page around it: JupyterLab's notebook, for one, takes Enter (and
   // the arrows) for itself. Stopped here, at the window's capture phase, the
   // keydown never reaches such handlers; the browser's own default actions
-  // (typing, moving between radio buttons, submitting the form, pressing the
-  // button) still happen.
+  // (typing, moving between radio buttons, pressing the button) still
+  // happen, and Enter in a field checks the answer.
   if (!window.gdlabQuizKeys) {
     window.gdlabQuizKeys = true;
     window.addEventListener('keydown', function (event) {
       var t = event.target;
-      if (t && t.closest && t.closest('.gdlab-quiz form.gdlab-q')) event.stopPropagation();
+      var form = t && t.closest ? t.closest('.gdlab-quiz form.gdlab-q') : null;
+      if (!form) return;
+      event.stopPropagation();
+      if (event.key === 'Enter' && t.tagName === 'INPUT' && form.gdlabCheck) {
+        event.preventDefault();
+        form.gdlabCheck();
+      }
     }, true);
   }
 

@@ -287,7 +287,7 @@ def question_html(q: Question, value: float | None = None) -> str:
     return (
         f'<form class="gdlab-q" id="{qid}" data-qid="{q.id}">'
         f"{body}"
-        '<button type="submit" disabled>Check</button>'
+        '<button type="button" disabled>Check</button>'
         f'<p class="gdlab-q-feedback" id="{qid}-feedback" role="status" aria-live="polite"></p>'
         f'<script type="application/json" class="gdlab-q-data">{payload}</script>'
         "</form>"

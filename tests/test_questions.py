@@ -529,6 +529,36 @@ def test_every_question_on_a_page_answers(chromium, page_url):
         context.close()
 
 
+def test_works_where_storage_is_blocked(chromium, tmp_path):
+    """In a sandboxed frame (as notebook front ends such as Colab show outputs)
+    localStorage throws; the questions must still answer."""
+    import html as html_lib
+
+    quiz = gdlab.quiz(*CHOICE)._repr_html_()
+    doc = f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>f</title></head><body>{quiz}</body></html>'
+    (tmp_path / "frame.html").write_text(
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Frame</title></head><body>'
+        f'<iframe title="output" sandbox="allow-scripts" srcdoc="{html_lib.escape(doc)}" width="600" height="700"></iframe>'
+        "</body></html>",
+        encoding="utf-8",
+    )
+    context = chromium.new_context()
+    try:
+        with browser.StaticServer(tmp_path) as server:
+            page, log = browser.open_page(context, server.url)
+            page.goto(server.url + "frame.html", wait_until="load")
+            frame = page.frame_locator("iframe")
+            f = frame.locator(f"#gdlab-q-{CHOICE[0]}-{CHOICE[1]}")
+            f.locator("input[type=radio]").nth(right_index(*CHOICE)).check()
+            f.locator("button").click()
+            f.locator(".gdlab-q-feedback").filter(has_text="Right.").wait_for(
+                timeout=3000
+            )
+            assert not log.page_errors, log.page_errors
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("path", chapter_notebooks(), ids=lambda p: p.stem)
 def test_every_chapter_page_has_working_questions(chromium, site_url, path):
     """On the built website, phone-sized, network cut: every question answers."""
