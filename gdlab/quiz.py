@@ -267,7 +267,8 @@ def question_html(q: Question, value: float | None = None) -> str:
             f'<fieldset><legend id="{qid}-prompt">{kicker}{inline(q.prompt)}</legend>'
             f'<label class="gdlab-q-number" for="{qid}-answer">Your answer'
             f'<span class="gdlab-q-tol">{html.escape(q.tolerance_text())}</span></label>'
-            f'<input type="text" id="{qid}-answer" name="{qid}" inputmode="decimal" '
+            # No inputmode="decimal": phones' decimal pads may lack a minus sign.
+            f'<input type="text" id="{qid}-answer" name="{qid}" '
             f'autocomplete="off" spellcheck="false"></fieldset>'
         )
     else:
