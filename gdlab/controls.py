@@ -22,7 +22,7 @@ class Control:
     start: Any
 
     @classmethod
-    def make(cls, name: str, spec: Any) -> "Control":
+    def make(cls, name: str, spec: Any) -> Control:
         """Build from a sequence of values or a dict with values, fmt and start."""
         if isinstance(spec, Control):
             return spec
@@ -38,7 +38,9 @@ class Control:
                 raise ValueError(f"control {name!r}: the spec needs 'values'")
             values, fmt, start = spec["values"], spec.get("fmt"), spec.get("start")
         elif isinstance(spec, (str, bytes)) or not hasattr(spec, "__iter__"):
-            raise ValueError(f"control {name!r}: give a sequence of values or a dict with 'values', not {spec!r}")
+            raise ValueError(
+                f"control {name!r}: give a sequence of values or a dict with 'values', not {spec!r}"
+            )
         else:
             values = spec
         values = tuple(v.item() if hasattr(v, "item") else v for v in values)
@@ -55,7 +57,9 @@ class Control:
             start = values[len(values) // 2]
         elif start not in values:
             if isinstance(values[0], str):
-                raise ValueError(f"control {name!r}: start {start!r} is not one of its values")
+                raise ValueError(
+                    f"control {name!r}: start {start!r} is not one of its values"
+                )
             # The nearest reachable value, so a start between steps still works.
             start = min(values, key=lambda v: abs(v - start))
         return cls(name, values, labels, start)

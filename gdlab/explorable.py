@@ -22,7 +22,8 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import matplotlib.pyplot as plt
 
@@ -46,7 +47,9 @@ _VIEWS_MADE = itertools.count()
 class Explorable:
     """A figure, the function that redraws it and the controls that drive it."""
 
-    def __init__(self, fig, draw: Callable[..., Any], controls: list[Control], alt: str):
+    def __init__(
+        self, fig, draw: Callable[..., Any], controls: list[Control], alt: str
+    ):
         self.fig = fig
         self.alt = alt
         self.controls = list(controls)
@@ -65,7 +68,9 @@ class Explorable:
 
     def _model_id(self) -> str:
         """A widget model id derived from the figure, not drawn at random."""
-        key = json.dumps([self.alt, [c.labels for c in self.controls], next(_VIEWS_MADE)])
+        key = json.dumps(
+            [self.alt, [c.labels for c in self.controls], next(_VIEWS_MADE)]
+        )
         return hashlib.sha256(key.encode()).hexdigest()[:32]
 
     def _repr_mimebundle_(self, include=None, exclude=None):
@@ -75,7 +80,9 @@ class Explorable:
         view = self.widget()
         return {
             "application/vnd.jupyter.widget-view+json": {
-                "version_major": 2, "version_minor": 0, "model_id": view.model_id,
+                "version_major": 2,
+                "version_minor": 0,
+                "model_id": view.model_id,
             },
             "text/html": self.twin_html(),
             "text/plain": repr(self),

@@ -22,11 +22,16 @@ def live_view(frames: Frames, alt: str, model_id: str | None = None):
     for c in frames.controls:
         options = list(zip(c.labels, range(len(c.values))))
         if c.is_choice:
-            w = widgets.ToggleButtons(options=options, value=c.start_index, description=c.name)
+            w = widgets.ToggleButtons(
+                options=options, value=c.start_index, description=c.name
+            )
         else:
             w = widgets.SelectionSlider(
-                options=options, value=c.start_index, description=c.name,
-                continuous_update=True, layout=widgets.Layout(width="420px", max_width="100%"),
+                options=options,
+                value=c.start_index,
+                description=c.name,
+                continuous_update=True,
+                layout=widgets.Layout(width="420px", max_width="100%"),
             )
         inputs.append(w)
 

@@ -12,19 +12,21 @@ def setup(seed: int = 0) -> None:
     np.random.seed(seed)
     torch.set_printoptions(precision=4, sci_mode=False)
     np.set_printoptions(precision=4, suppress=True)
-    mpl.rcParams.update({
-        "figure.figsize": (6.4, 3.6),
-        "figure.dpi": 80,
-        "axes.grid": True,
-        "grid.alpha": 0.3,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        # Text stays legible when a phone shrinks the figure to its width.
-        "font.size": 12,
-        "savefig.bbox": None,
-        # Stored PNGs must be byte-identical between runs.
-        "svg.hashsalt": "gdlab",
-    })
+    mpl.rcParams.update(
+        {
+            "figure.figsize": (6.4, 3.6),
+            "figure.dpi": 80,
+            "axes.grid": True,
+            "grid.alpha": 0.3,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            # Text stays legible when a phone shrinks the figure to its width.
+            "font.size": 12,
+            "savefig.bbox": None,
+            # Stored PNGs must be byte-identical between runs.
+            "svg.hashsalt": "gdlab",
+        }
+    )
     _sharp_inline_figures()
 
 

@@ -37,7 +37,12 @@ def css_size(png: bytes) -> tuple[int, int]:
     return round(w / PIXEL_RATIO), round(h / PIXEL_RATIO)
 
 
-def picture_html(frame: bytes, alt: str, background: bytes | None = None, frame_src: str | None = None) -> str:
+def picture_html(
+    frame: bytes,
+    alt: str,
+    background: bytes | None = None,
+    frame_src: str | None = None,
+) -> str:
     """The figure for one frame: the background and the moving layer stacked.
 
     The styles are inline because a notebook front end has no book.css; the
@@ -86,7 +91,13 @@ def twin_html(frames: Frames, alt: str) -> str:
     """Self-contained HTML: every frame, the controls and the player."""
     pngs = frames.all()
     uris = [data_uri(p) for p in pngs]
-    payload = json.dumps({"shape": frames.shape, "labels": [c.labels for c in frames.controls], "frames": uris})
+    payload = json.dumps(
+        {
+            "shape": frames.shape,
+            "labels": [c.labels for c in frames.controls],
+            "frames": uris,
+        }
+    )
     first = frames.index(frames.start)
     return (
         '<div class="gdlab-twin">'

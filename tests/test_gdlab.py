@@ -34,7 +34,9 @@ def line_figure(calls, blit=True):
 
 
 def twin_data(html):
-    payload = re.search(r'<script type="application/json" class="gdlab-data">(.*?)</script>', html, re.S)
+    payload = re.search(
+        r'<script type="application/json" class="gdlab-data">(.*?)</script>', html, re.S
+    )
     return json.loads(payload.group(1))
 
 
@@ -46,7 +48,9 @@ def test_twin_holds_one_frame_per_combination_of_values(blit):
     data = twin_data(ex.twin_html())
     assert data["shape"] == [5, 2]
     assert len(data["frames"]) == 10 == len(ex.frames)
-    assert len(set(data["frames"])) == 10, "every position must show something different"
+    assert len(set(data["frames"])) == 10, (
+        "every position must show something different"
+    )
     assert data["labels"] == [["-2", "-1", "0", "1", "2"], ["0", "1"]]
 
 
@@ -73,7 +77,10 @@ def test_player_is_a_js_file_shipped_with_gdlab():
     source = resources.files("gdlab").joinpath("player.js").read_text(encoding="utf-8")
     assert source == player_js()
     fig, draw = line_figure([])
-    assert f"<script>{source}</script>" in gdlab.explore(fig, draw, alt="a line", a=[0, 1]).twin_html()
+    assert (
+        f"<script>{source}</script>"
+        in gdlab.explore(fig, draw, alt="a line", a=[0, 1]).twin_html()
+    )
 
 
 def test_controls_wait_for_the_player_and_say_so():
@@ -81,7 +88,9 @@ def test_controls_wait_for_the_player_and_say_so():
     # untrusted notebook), the twin shows a note, not a slider that moves and
     # does nothing: controls are disabled until the player enables them.
     fig, draw = line_figure([])
-    html = gdlab.explore(fig, lambda a, kind: draw(a), alt="a line", a=[0, 1], kind=["x", "y"]).twin_html()
+    html = gdlab.explore(
+        fig, lambda a, kind: draw(a), alt="a line", a=[0, 1], kind=["x", "y"]
+    ).twin_html()
     assert re.search(r'<input type="range"[^>]* disabled>', html)
     assert re.search(r'<select data-k="1" disabled>', html)
     assert 'class="gdlab-note"' in html and "Run this cell" in html
@@ -90,11 +99,16 @@ def test_controls_wait_for_the_player_and_say_so():
 def test_twin_controls_are_labelled_and_start_where_asked():
     fig, draw = line_figure([])
     html = gdlab.explore(
-        fig, draw, alt="a line", a={"values": [0.5, 1.5, 2.5], "fmt": "{:.1f}", "start": 2.5}
+        fig,
+        draw,
+        alt="a line",
+        a={"values": [0.5, 1.5, 2.5], "fmt": "{:.1f}", "start": 2.5},
     ).twin_html()
     assert re.search(
         r'<label class="gdlab-control"><span class="gdlab-name">a</span><input type="range" data-k="0" '
-        r'min="0" max="2" step="1" value="2"', html)
+        r'min="0" max="2" step="1" value="2"',
+        html,
+    )
     assert html.count("<output>") == 1, "one readout per control"
     assert "<output>2.5</output>" in html
     assert 'alt="a line"' in html
@@ -104,7 +118,12 @@ def test_pictures_have_their_size_and_twice_the_pixels():
     fig, draw = line_figure([])
     ex = gdlab.explore(fig, draw, alt="a line", a=[0, 1])
     html = ex.twin_html()
-    w, h = (int(x) for x in re.search(r'class="gdlab-background"[^>]* width="(\d+)" height="(\d+)"', html).groups())
+    w, h = (
+        int(x)
+        for x in re.search(
+            r'class="gdlab-background"[^>]* width="(\d+)" height="(\d+)"', html
+        ).groups()
+    )
     assert (w, h) == (round(3 * 72), round(2 * 72))
     png = Image.open(BytesIO(ex.frames[(0,)]))
     assert png.size == (w * PIXEL_RATIO, h * PIXEL_RATIO)
@@ -171,7 +190,9 @@ def test_mimebundle_carries_live_view_and_twin():
     from ipywidgets import VBox
     from ipywidgets.widgets import widget
 
-    instances = widget._instances  # ipywidgets 8 (pinned); 7 kept them in Widget.widgets
+    instances = (
+        widget._instances
+    )  # ipywidgets 8 (pinned); 7 kept them in Widget.widgets
     assert (view["version_major"], view["version_minor"]) == (2, 0)
     assert isinstance(instances[view["model_id"]], VBox)
     assert 'class="gdlab-twin"' in bundle["text/html"]

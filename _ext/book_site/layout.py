@@ -63,7 +63,10 @@ def _lean_assets(app, pagename, templatename, context, doctree):
     """Each script once (sphinx-thebe adds its inline one twice), no thebe."""
     seen, kept = set(), []
     for js in context.get("script_files", []):
-        key = (getattr(js, "filename", js) or "", repr(sorted(getattr(js, "attributes", {}).items())))
+        key = (
+            getattr(js, "filename", js) or "",
+            repr(sorted(getattr(js, "attributes", {}).items())),
+        )
         if key not in seen and not _is_thebe(js):
             seen.add(key)
             kept.append(js)
@@ -73,7 +76,9 @@ def _lean_assets(app, pagename, templatename, context, doctree):
         # MyST-NB labels each hidden cell's <summary> "Toggle hidden content",
         # which hides its visible text from screen readers (axe:
         # label-content-name-mismatch); without the label the text names it.
-        context["body"] = context["body"].replace('<summary aria-label="Toggle hidden content">', "<summary>")
+        context["body"] = context["body"].replace(
+            '<summary aria-label="Toggle hidden content">', "<summary>"
+        )
 
 
 def first_paragraph(doctree) -> str:
@@ -81,9 +86,9 @@ def first_paragraph(doctree) -> str:
     for para in doctree.findall(nodes.paragraph):
         parent, inside = para.parent, False
         while parent is not None:
-            if isinstance(parent, (nodes.Admonition, nodes.table, nodes.footnote, nodes.sidebar)) or (
-                isinstance(parent, nodes.container) and parent.get("nb_element")
-            ):
+            if isinstance(
+                parent, (nodes.Admonition, nodes.table, nodes.footnote, nodes.sidebar)
+            ) or (isinstance(parent, nodes.container) and parent.get("nb_element")):
                 inside = True
                 break
             parent = parent.parent
@@ -106,9 +111,17 @@ def _description(app, pagename, templatename, context, doctree):
     text = shorten(first_paragraph(doctree))
     if text:
         escaped = text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
-        context["metatags"] = context.get("metatags", "") + f'\n<meta name="description" content="{escaped}" />'
+        context["metatags"] = (
+            context.get("metatags", "")
+            + f'\n<meta name="description" content="{escaped}" />'
+        )
     elif pagename not in ("search", "genindex"):
-        logger.warning(f"no paragraph to describe {pagename} with", location=pagename, type="book", subtype="description")
+        logger.warning(
+            f"no paragraph to describe {pagename} with",
+            location=pagename,
+            type="book",
+            subtype="description",
+        )
 
 
 _SCRIPT = re.compile(r"<script\b([^>]*)>\s*</script>", re.S)
@@ -134,6 +147,13 @@ def _defer_scripts(app, pagename, html):
         return f"<script defer{attrs}></script>"
 
     head = _SCRIPT.sub(fix, head)
+    # theme.css only @imports basic.css: link basic.css itself and save the
+    # round trip the import costs before the first paint.
+    head = re.sub(
+        r'href="([^"]*_static/)styles/theme\.css(\?[^"]*)?"',
+        r'href="\1basic.css"',
+        head,
+    )
     return head + sep + rest
 
 
@@ -163,14 +183,20 @@ SOLUTION_TAG = "solution"
 def _solution_prompts(app, doctree):
     """A hidden cell tagged `solution` reads "Show solution", not "Show code cell source"."""
     for node in doctree.findall(nodes.container):
-        if node.get("nb_element") == "cell_code" and f"tag_{SOLUTION_TAG}" in node.get("classes", []):
+        if node.get("nb_element") == "cell_code" and f"tag_{SOLUTION_TAG}" in node.get(
+            "classes", []
+        ):
             node["prompt_show"] = "Show solution"
             node["prompt_hide"] = "Hide solution"
 
 
 def _root_page(app, exception):
     """index.html: the first page itself, not a redirect that costs a round trip."""
-    if exception is not None or app.builder.format != "html" or app.config.root_doc == "index":
+    if (
+        exception is not None
+        or app.builder.format != "html"
+        or app.config.root_doc == "index"
+    ):
         return
     outdir = Path(app.outdir)
     first = outdir / f"{app.config.root_doc}.html"

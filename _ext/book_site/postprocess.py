@@ -17,7 +17,9 @@ def register(fix):
 
 
 def _wrap_renderer(app):
-    if app.builder.format != "html" or getattr(app.builder.templates, "_book_site", False):
+    if app.builder.format != "html" or getattr(
+        app.builder.templates, "_book_site", False
+    ):
         return
     templates = app.builder.templates
     render = templates.render

@@ -29,7 +29,9 @@ from . import postprocess
 FOLDER = "_images/inline"
 PLAYER = "gdlab-player.js"
 _DATA_URI = re.compile(r"data:image/(png|jpeg|gif|webp);base64,([A-Za-z0-9+/=]+)")
-_INLINE_PLAYER = re.compile(r"<script>(?:(?!</script>).)*?gdlab-data(?:(?!</script>).)*?</script>", re.S)
+_INLINE_PLAYER = re.compile(
+    r"<script>(?:(?!</script>).)*?gdlab-data(?:(?!</script>).)*?</script>", re.S
+)
 _NOTE = re.compile(r'<p class="gdlab-note"[^>]*>.*?</p>', re.S)
 _IMG = re.compile(r"<img\b[^>]*>")
 
@@ -78,7 +80,12 @@ def _extract(app, pagename, html):
     def size(m):
         tag = m.group(0)
         src = re.search(r'\bsrc="([^"]*)"', tag)
-        if not src or src.group(1) not in sizes or " width=" in tag or not sizes[src.group(1)]:
+        if (
+            not src
+            or src.group(1) not in sizes
+            or " width=" in tag
+            or not sizes[src.group(1)]
+        ):
             return tag
         w, h = sizes[src.group(1)]
         return tag[:-1].rstrip("/").rstrip() + f' width="{w}" height="{h}">'
@@ -87,16 +94,28 @@ def _extract(app, pagename, html):
     if 'class="gdlab-twin"' in html:
         html = _INLINE_PLAYER.sub("", html)
         html = _NOTE.sub("", html)
-        html = html.replace("</head>", f'<script defer src="{root}_static/{PLAYER}"></script>\n</head>', 1)
+        html = html.replace(
+            "</head>",
+            f'<script defer src="{root}_static/{PLAYER}"></script>\n</head>',
+            1,
+        )
     return html
 
 
+_STYLE_SIZE = re.compile(r'\sstyle="width:\s*(\d+)px;\s*height:\s*(\d+)px;?"')
+
+
 def _lazy_images(app, pagename, html):
-    """Figures below the fold load as the reader scrolls; none blocks decoding."""
+    """Figures are sized by attributes, load as the reader scrolls, never block.
+
+    MyST-NB writes an output image's size as an inline style, which a narrow
+    screen cannot shrink without squashing the picture; as width and height
+    attributes the browser keeps the aspect ratio and reserves the space.
+    """
     head, sep, body = html.partition("<body")
 
     def lazy(m):
-        tag = m.group(0)
+        tag = _STYLE_SIZE.sub(r' width="\1" height="\2"', m.group(0))
         if "loading=" in tag or "gdlab-" in tag:
             return tag  # a twin's layers must stay in step: the player manages them
         return tag[:-1].rstrip("/").rstrip() + ' loading="lazy" decoding="async">'
