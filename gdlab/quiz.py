@@ -27,7 +27,15 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
 
-__all__ = ["Question", "Quiz", "load_chapter", "quiz", "chapters"]
+__all__ = [
+    "Question",
+    "Quiz",
+    "chapters",
+    "load_chapter",
+    "quiz",
+    "site_assets",
+    "without_inline_assets",
+]
 
 TITLE = "Check your understanding"
 NOTE = "Run this cell to check your answers here: the Check button needs its script."
@@ -307,6 +315,30 @@ def quiz_html(chapter: str, questions: list[Question], values: dict[str, float])
         f"<script>{quiz_js()}</script>"
         "</div>"
     )
+
+
+# -- For a website that serves the assets once ----------------------------------
+# Every quiz output carries its styles and script, so that it works alone in
+# a notebook. A website with several quizzes per page can serve them once
+# instead: take them out of each output with ``without_inline_assets`` and
+# give the page ``site_assets()`` as files (a stylesheet, and the script with
+# ``defer``: loaded once, quiz.js starts every quiz on the page).
+SITE_CSS = "gdlab-quiz.css"
+SITE_JS = "gdlab-quiz.js"
+
+
+def site_assets() -> dict[str, str]:
+    """File name -> content of the quiz's stylesheet and script."""
+    return {SITE_CSS: CSS + "\n", SITE_JS: quiz_js() + "\n"}
+
+
+def without_inline_assets(page: str) -> str:
+    """``page`` with every quiz output's own styles, script and
+    run-this-cell note taken out (the page must then load ``site_assets``)."""
+    note = f'<p class="gdlab-q-note"><small>{html.escape(NOTE)}</small></p>'
+    for piece in (f"<style>{CSS}</style>", f"<script>{quiz_js()}</script>", note):
+        page = page.replace(piece, "")
+    return page
 
 
 def quiz_text(questions: list[Question], values: dict[str, float]) -> str:

@@ -29,7 +29,16 @@ from test_jupyterlab import (  # noqa: F401 (lab is a fixture)
 )
 
 import gdlab
-from gdlab.quiz import _question, chapters, load_chapter, plain
+from gdlab.quiz import (
+    SITE_CSS,
+    SITE_JS,
+    _question,
+    chapters,
+    load_chapter,
+    plain,
+    site_assets,
+    without_inline_assets,
+)
 
 QUESTIONS = ROOT / "gdlab" / "questions"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -267,7 +276,9 @@ NUMBER = ("03", "steep-factor")
 NUMBER_VALUE = 1 - 2e-4 * 5883.42
 
 
-def quiz_page() -> str:
+def quiz_page(site: bool = False) -> str:
+    """The test page. ``site``: as a website serving the quiz assets once
+    (gdlab.quiz.without_inline_assets, the assets as deferred files)."""
     outputs = [
         gdlab.quiz(*CHOICE)._repr_html_(),
         gdlab.quiz(*NUMBER, value=NUMBER_VALUE)._repr_html_(),
@@ -281,10 +292,14 @@ def quiz_page() -> str:
         f'<div class="cell"><div class="cell_output"><div class="output text_html">{o}</div></div></div>'
         for o in outputs
     )
+    head = ""
+    if site:
+        cells = without_inline_assets(cells)
+        head = f'<link rel="stylesheet" href="{SITE_CSS}"><script defer src="{SITE_JS}"></script>'
     return (
         '<!DOCTYPE html><html lang="en" data-theme="light"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>Questions</title><style>{theme}</style></head>"
+        f"<title>Questions</title><style>{theme}</style>{head}</head>"
         '<body><main class="bd-content"><article class="bd-article"><h1>Questions</h1>'
         f"<p>Some prose before the questions.</p>{cells}</article></main></body></html>"
     )
@@ -294,6 +309,9 @@ def quiz_page() -> str:
 def page_url(tmp_path_factory):
     folder = tmp_path_factory.mktemp("quiz")
     (folder / "quiz.html").write_text(quiz_page(), encoding="utf-8")
+    (folder / "quiz-site.html").write_text(quiz_page(site=True), encoding="utf-8")
+    for name, text in site_assets().items():
+        (folder / name).write_text(text, encoding="utf-8")
     with browser.StaticServer(folder) as server:
         yield server.url + "quiz.html"
 
@@ -520,9 +538,17 @@ def answer_every_question(page) -> int:
     return forms.count()
 
 
-def test_every_question_on_a_page_answers(chromium, page_url):
-    context, page, log = open_quiz(chromium, page_url, width=390)
+@pytest.mark.parametrize("site", [False, True], ids=["inline", "assets-served-once"])
+def test_every_question_on_a_page_answers(chromium, page_url, site):
+    url = page_url.replace("quiz.html", "quiz-site.html") if site else page_url
+    context, page, log = open_quiz(chromium, url, width=390)
     try:
+        if site:
+            html = page.content()
+            assert (
+                "<style>" not in html.split("</head>")[1] and "gdlab-q-note" not in html
+            )
+            assert page.locator(f'script[src="{SITE_JS}"]').count() == 1
         assert answer_every_question(page) == 4
         assert not log.blocked and not log.own_errors(), (log.blocked, log.own_errors())
     finally:
