@@ -41,17 +41,24 @@ def required() -> bool:
 
 def skip_or_fail(reason: str) -> None:
     if required():
-        pytest.fail(f"{reason} (GDLAB_REQUIRE_BROWSER=1 turns this skip into a failure)", pytrace=False)
+        pytest.fail(
+            f"{reason} (GDLAB_REQUIRE_BROWSER=1 turns this skip into a failure)",
+            pytrace=False,
+        )
     pytest.skip(reason)
 
 
 def require_chromium() -> None:
     if not (CHROMIUM.exists() and os.access(CHROMIUM, os.X_OK)):
-        skip_or_fail(f"no Chromium at {CHROMIUM}: install it with `apt-get install chromium`")
+        skip_or_fail(
+            f"no Chromium at {CHROMIUM}: install it with `apt-get install chromium`"
+        )
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        skip_or_fail("Playwright for Python is missing: run `make test` (it installs requirements.txt)")
+        skip_or_fail(
+            "Playwright for Python is missing: run `make test` (it installs requirements.txt)"
+        )
 
 
 def free_port() -> int:
@@ -70,7 +77,9 @@ class StaticServer:
 
     def __init__(self, directory: Path):
         handler = functools.partial(_QuietHandler, directory=str(directory))
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+        self.httpd = http.server.ThreadingHTTPServer(
+            ("127.0.0.1", free_port()), handler
+        )
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
@@ -95,7 +104,9 @@ class PageLog:
     """What a page did: console errors, uncaught exceptions, blocked requests."""
 
     origin: str
-    console_errors: list = field(default_factory=list)  # (text, url of the script or resource)
+    console_errors: list = field(
+        default_factory=list
+    )  # (text, url of the script or resource)
     page_errors: list = field(default_factory=list)
     blocked: list = field(default_factory=list)
 
@@ -131,7 +142,13 @@ def open_page(context, origin: str):
             r.abort()
 
     page.route("**/*", route)
-    page.on("console", lambda m: m.type == "error" and log.console_errors.append((m.text, m.location.get("url", ""))))
+    page.on(
+        "console",
+        lambda m: (
+            m.type == "error"
+            and log.console_errors.append((m.text, m.location.get("url", "")))
+        ),
+    )
     page.on("pageerror", lambda e: log.page_errors.append(str(e)))
     page.gdlab_log = log
     return page, log
