@@ -718,6 +718,36 @@ def test_figures_are_sharp_sized_and_described(chromium, site_url, entry):
         ctx.close()
 
 
+OUTPUTS_JS = """
+() => Array.from(document.querySelectorAll('.cell_output pre')).map(pre => {
+  const out = pre.closest('.output');
+  const s = getComputedStyle(out || pre);
+  return {wide: pre.scrollWidth > pre.clientWidth + 1, text: pre.textContent.slice(0, 60),
+          stderr: !!(out && out.matches('.stderr, .traceback')), border: parseFloat(s.borderLeftWidth),
+          borderColor: s.borderLeftColor};
+})
+"""
+
+
+@pytest.mark.parametrize("entry", CHAPTERS)
+def test_outputs_wrap_and_stderr_stands_out(chromium, site_url, entry):
+    ctx = reader_context(chromium, 375)
+    try:
+        page, _ = visit(ctx, site_url, entry)
+        outputs = page.evaluate(OUTPUTS_JS)
+        wide = [o["text"] for o in outputs if o["wide"]]
+        assert not wide, (
+            f"{entry}: printed lines that scroll sideways at 375 px: {wide[:3]}"
+        )
+        for o in outputs:
+            if o["stderr"]:
+                assert o["border"] >= 3, (
+                    f"{entry}: stderr looks like ordinary output: {o['text']!r}"
+                )
+    finally:
+        ctx.close()
+
+
 # -- gdlab's player in Chromium, on a page of its own ------------------------------------------
 def twin_page(tmp_path, twins_html):
     (tmp_path / "index.html").write_text(
