@@ -13,17 +13,20 @@ template:
 * ``twins``: images inlined as data URIs (the kernel-free twins of
   ``gdlab.explore``) written out as files, sized, and the twins' player
   served once per page.
+* ``quizzes``: the styles and script of ``gdlab.quiz`` outputs taken out of
+  each question and served once per page.
 * ``icons``: the theme's icon fonts cut down to the glyphs the site uses.
 """
 
 from __future__ import annotations
 
-from . import icons, layout, math, twins
+from . import icons, layout, math, quizzes, twins
 
 
 def setup(app):
     layout.setup(app)
     math.setup(app)
     twins.setup(app)
+    quizzes.setup(app)
     icons.setup(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
