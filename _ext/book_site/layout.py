@@ -59,19 +59,44 @@ def _is_thebe(asset) -> bool:
     return "sphinx-thebe" in name or "THEBE_JS_URL" in body
 
 
+def _unused(asset, body: str) -> bool:
+    """An extension's file that this page has nothing for (or sphinx-thebe's)."""
+    if _is_thebe(asset):
+        return True
+    name = getattr(asset, "filename", asset) or ""
+    inline = getattr(asset, "attributes", {}).get("body", "")
+    if ("sphinx-design" in name or "design-tabs" in name) and 'class="sd-' not in body:
+        return True
+    togglebutton = "togglebutton" in name or "toggleHint" in inline
+    togglebutton = (
+        togglebutton
+        or "toggleOpenOnPrint" in inline
+        or "togglebuttonSelector" in inline
+    )
+    return togglebutton and not re.search(r'class="[^"]*\b(toggle|dropdown)\b', body)
+
+
 def _lean_assets(app, pagename, templatename, context, doctree):
-    """Each script once (sphinx-thebe adds its inline one twice), no thebe."""
+    """Each script once (sphinx-thebe adds its inline one twice), only what the page uses.
+
+    No thebe; sphinx-design's and sphinx-togglebutton's files only on pages
+    that have their elements: each stylesheet left out is one request fewer
+    before the first paint.
+    """
+    body = context.get("body", "")
     seen, kept = set(), []
     for js in context.get("script_files", []):
         key = (
             getattr(js, "filename", js) or "",
             repr(sorted(getattr(js, "attributes", {}).items())),
         )
-        if key not in seen and not _is_thebe(js):
+        if key not in seen and not _unused(js, body):
             seen.add(key)
             kept.append(js)
     context["script_files"] = kept
-    context["css_files"] = [c for c in context.get("css_files", []) if not _is_thebe(c)]
+    context["css_files"] = [
+        c for c in context.get("css_files", []) if not _unused(c, body)
+    ]
     if "body" in context:
         # MyST-NB labels each hidden cell's <summary> "Toggle hidden content",
         # which hides its visible text from screen readers (axe:
