@@ -32,7 +32,6 @@ from pathlib import Path
 
 import lighthouse
 import nbformat
-import yaml
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -117,10 +116,8 @@ print("GDLAB-BENCH" + _json.dumps(_rows))
 
 
 def toc_chapters() -> list[Path]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]] + [
-        e["file"] for p in toc.get("parts", []) for e in p["chapters"]
-    ]
+    """The notebooks among the pages of _toc.yml, in reading order."""
+    files = lighthouse.toc_files()
     return [ROOT / f"{f}.ipynb" for f in files if (ROOT / f"{f}.ipynb").exists()]
 
 
@@ -272,10 +269,7 @@ def mark(ok: bool) -> str:
 
 def main():
     chapters = toc_chapters()
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    pages = [toc["root"]] + [
-        e["file"] for p in toc.get("parts", []) for e in p["chapters"]
-    ]
+    pages = lighthouse.toc_files()
     with tempfile.TemporaryDirectory(prefix="gdlab-bench-") as tmp:
         work = Path(tmp)
         print("Benchmark: executing chapters on fresh kernels (copies) ...", flush=True)
