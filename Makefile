@@ -28,6 +28,8 @@ $(STAMP): requirements.txt pyproject.toml package.json package-lock.json
 	touch $(STAMP)
 
 book: $(STAMP)
+	@# Sphinx leaves an existing copy of a static file alone: start _static afresh.
+	rm -rf _build/html/_static
 	$(VENV)/bin/jupyter-book build . -n -W --keep-going
 	@echo "The book is built: open _build/html/index.html (or run 'make serve')."
 
