@@ -28,8 +28,9 @@ $(STAMP): requirements.txt pyproject.toml package.json package-lock.json
 	touch $(STAMP)
 
 book: $(STAMP)
-	@# Sphinx leaves an existing copy of a static file alone: start _static afresh.
-	rm -rf _build/html/_static
+	@# Sphinx leaves an existing copy of a changed static file alone: write the
+	@# site afresh (the parsed pages in _build/.doctrees are kept, so it is quick).
+	rm -rf _build/html
 	$(VENV)/bin/jupyter-book build . -n -W --keep-going
 	@echo "The book is built: open _build/html/index.html (or run 'make serve')."
 
