@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -64,24 +65,28 @@ def built_site(tmp_path_factory):
     """Build the book as `make book` does (warnings are errors) into a temp dir."""
     out = tmp_path_factory.mktemp("book")
     jb = Path(sys.executable).parent / "jupyter-book"
-    result = subprocess.run(
-        [
-            str(jb),
-            "build",
-            str(ROOT),
-            "--path-output",
-            str(out),
-            "-n",
-            "-W",
-            "--keep-going",
-        ],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONHASHSEED": "0"},
-    )
-    assert result.returncode == 0, (
-        f"book build failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
-    )
+    # Output to a file, not a pipe: a helper process the build leaves behind
+    # (KaTeX's render server, say) would hold a pipe open and hang the run.
+    with tempfile.TemporaryFile(mode="w+") as log:
+        result = subprocess.run(
+            [
+                str(jb),
+                "build",
+                str(ROOT),
+                "--path-output",
+                str(out),
+                "-n",
+                "-W",
+                "--keep-going",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": "0"},
+        )
+        log.seek(0)
+        output = log.read()
+    assert result.returncode == 0, f"book build failed:\n{output[-6000:]}"
     return out / "_build" / "html"
 
 

@@ -264,6 +264,7 @@ def test_a_formula_katex_cannot_parse_fails_the_build(tmp_path):
     # its place, and `make book` (-W) fails on it.
     import subprocess
     import sys
+    import tempfile
 
     (tmp_path / "_config.yml").write_text(
         "title: t\nexecute:\n  execute_notebooks: 'off'\n"
@@ -279,11 +280,16 @@ def test_a_formula_katex_cannot_parse_fails_the_build(tmp_path):
     )
     (tmp_path / "node_modules").symlink_to(ROOT / "node_modules")
     jb = Path(sys.executable).parent / "jupyter-book"
-    r = subprocess.run(
-        [str(jb), "build", str(tmp_path), "-n", "-W", "--keep-going"],
-        capture_output=True,
-        text=True,
-    )
-    out = r.stdout + r.stderr
+    # Output to a file, not a pipe: a helper process the build leaves behind
+    # would hold a pipe open and hang the test.
+    with tempfile.TemporaryFile(mode="w+") as log:
+        r = subprocess.run(
+            [str(jb), "build", str(tmp_path), "-n", "-W", "--keep-going"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        log.seek(0)
+        out = log.read()
     assert r.returncode != 0, out[-3000:]
     assert "KaTeX cannot render" in out and "index.md" in out, out[-3000:]
