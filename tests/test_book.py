@@ -259,6 +259,7 @@ def test_binder_installs_the_books_pins_with_a_cpu_torch():
     ).strip() == "python-3.11"
 
 
+@pytest.mark.slow  # a real book build
 def test_a_formula_katex_cannot_parse_fails_the_build(tmp_path):
     # _ext/book_site/math.py: a formula that does not parse is a warning with
     # its place, and `make book` (-W) fails on it.
