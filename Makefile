@@ -1,5 +1,8 @@
 # How PyTorch Learns: one virtual environment, a few commands.
-#   make book     build the website into _build/html (warnings are errors)
+#   make book     build the website into _build/html, the English edition at
+#                 the root and the Korean one in ko/ (warnings are errors)
+#   make translations  English changed: refresh the Korean catalogues (locales/)
+#                 and, once they are translated, the Korean notebooks (ko/)
 #   make check    the fast tier (< 30 s): lint, gdlab units, notebook hygiene
 #   make test     run every test: lint, notebooks (nbval, also as lesser CPUs
 #                 run them), gdlab, the built book in Chromium, JupyterLab
@@ -16,7 +19,7 @@ STAMP  := $(VENV)/.installed
 export JUPYTER_PREFER_ENV_PATH := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: book check lint test execute lab serve bench retarget clean
+.PHONY: book translations check lint test execute lab serve bench retarget clean
 
 $(STAMP): requirements.txt pyproject.toml package.json package-lock.json
 	test -x $(PYTHON) || python3 -m venv $(VENV)
@@ -28,11 +31,13 @@ $(STAMP): requirements.txt pyproject.toml package.json package-lock.json
 	touch $(STAMP)
 
 book: $(STAMP)
-	@# Sphinx leaves an existing copy of a changed static file alone: write the
-	@# site afresh (the parsed pages in _build/.doctrees are kept, so it is quick).
-	rm -rf _build/html
-	$(VENV)/bin/jupyter-book build . -n -W --keep-going
+	$(PYTHON) tools/build_book.py
 	@echo "The book is built: open _build/html/index.html (or run 'make serve')."
+
+# The Korean edition is kept in step by the catalogues: see locales/README.md.
+translations: $(STAMP)
+	$(PYTHON) tools/translations.py update
+	$(PYTHON) tools/translations.py check && $(PYTHON) tools/translations.py notebooks
 
 # ruff lints and checks the format of the code, the tests and the chapters'
 # code cells (pyproject.toml); `ruff format` and `ruff check --fix` mend most.

@@ -34,9 +34,29 @@
     return Number(t);
   }
 
+  // The script's own words; a quiz in another language carries them in its
+  // data-words attribute (gdlab/quiz.py, WORDS).
+  var ENGLISH = {
+    choose: 'Choose an answer, then press Check.',
+    type: 'Type a number, such as 0.25 or 2.5e-3, then press Check.',
+    right: 'Right.',
+    wrong: 'Not yet.',
+    again: 'Try again.',
+    done: '\u2713 Answered right ({done} of {all} in this chapter, in this browser).'
+  };
+
+  function wordsOf(root) {
+    try {
+      return JSON.parse(root.dataset.words || 'null') || ENGLISH;
+    } catch (err) {
+      return ENGLISH;
+    }
+  }
+
   function start(root) {
     if (root.dataset.gdlabReady) return;
     root.dataset.gdlabReady = '1';
+    var words = wordsOf(root);
     var chapter = root.dataset.chapter;
     var all = (root.dataset.all || '').split(' ').filter(Boolean);
 
@@ -49,8 +69,8 @@
         line.className = 'gdlab-q-done';
         form.querySelector('button').insertAdjacentElement('beforebegin', line);
       }
-      line.textContent = '\u2713 Answered right (' + done.length + ' of ' +
-        all.length + ' in this chapter, in this browser).';
+      line.textContent = words.done.replace('{done}', done.length)
+        .replace('{all}', all.length);
     }
 
     root.querySelectorAll('form.gdlab-q').forEach(function (form) {
@@ -73,21 +93,21 @@
         var right, html;
         if (data.kind === 'choice') {
           var chosen = form.querySelector('input[type=radio]:checked');
-          if (!chosen) return say('', 'Choose an answer, then press Check.');
+          if (!chosen) return say('', words.choose);
           right = +chosen.value === data.answer;
           html = data.explanations[+chosen.value];
         } else {
           var x = number(form.querySelector('input[type=text]').value);
-          if (isNaN(x)) return say('', 'Type a number, such as 0.25 or 2.5e-3, then press Check.');
+          if (isNaN(x)) return say('', words.type);
           right = Math.abs(x - data.value) <= data.error;
           html = right ? data.right : (x > data.value ? data.high : data.low);
         }
         if (right) {
-          say('right', '<strong>Right.</strong> ' + html);
+          say('right', '<strong>' + words.right + '</strong> ' + html);
           remember(chapter, form.dataset.qid);
           root.querySelectorAll('form.gdlab-q').forEach(showDone);
         } else {
-          say('wrong', '<strong>Not yet.</strong> ' + html + ' Try again.');
+          say('wrong', '<strong>' + words.wrong + '</strong> ' + html + ' ' + words.again);
         }
       }
 

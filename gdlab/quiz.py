@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
 
+from .i18n import _same, translator
+
 __all__ = [
     "Question",
     "Quiz",
@@ -39,6 +41,36 @@ __all__ = [
 
 TITLE = "Check your understanding"
 NOTE = "Run this cell to check your answers here: the Check button needs its script."
+YOUR_ANSWER = "Your answer"
+CHECK = "Check"
+WITHIN_RELATIVE = "Answers within {percent}% count."
+WITHIN_ABSOLUTE = "Answers within ±{error} count."
+NUMBER_HINT = "(a number; {tolerance})"
+# The words quiz.js says (its ENGLISH); another language's go in data-words.
+WORDS = {
+    "choose": "Choose an answer, then press Check.",
+    "type": "Type a number, such as 0.25 or 2.5e-3, then press Check.",
+    "right": "Right.",
+    "wrong": "Not yet.",
+    "again": "Try again.",
+    "done": "\u2713 Answered right ({done} of {all} in this chapter, in this browser).",
+}
+
+
+def ui_texts() -> list[str]:
+    """Every fixed English text a quiz shows, for the translators' catalogue."""
+    return [
+        TITLE,
+        NOTE,
+        YOUR_ANSWER,
+        CHECK,
+        WITHIN_RELATIVE,
+        WITHIN_ABSOLUTE,
+        NUMBER_HINT,
+        *WORDS.values(),
+    ]
+
+
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -80,11 +112,13 @@ class Question:
             float(tol.get("relative", 0.0)) * abs(value),
         )
 
-    def tolerance_text(self) -> str:
+    def tolerance_text(self, tr=_same) -> str:
         tol = self.tolerance or {}
         if "relative" in tol:
-            return f"Answers within {float(tol['relative']) * 100:g}% count."
-        return f"Answers within ±{float(tol['absolute']):g} count."
+            return tr(WITHIN_RELATIVE).replace(
+                "{percent}", f"{float(tol['relative']) * 100:g}"
+            )
+        return tr(WITHIN_ABSOLUTE).replace("{error}", f"{float(tol['absolute']):g}")
 
 
 def _question(chapter: str, raw: dict) -> Question:
@@ -252,9 +286,10 @@ def _fmt(q: Question, value: float) -> str:
     return format(value, q.format)
 
 
-def question_html(q: Question, value: float | None = None) -> str:
+def question_html(q: Question, value: float | None = None, tr=_same) -> str:
+    """One question's form; ``tr`` translates each text (see ``translator``)."""
     qid = q.dom_id
-    kicker = f'<span class="gdlab-q-kicker">{TITLE}</span>'
+    kicker = f'<span class="gdlab-q-kicker">{html.escape(tr(TITLE))}</span>'
     if q.numeric:
         if value is None or not math.isfinite(value):
             raise ValueError(
@@ -267,14 +302,16 @@ def question_html(q: Question, value: float | None = None) -> str:
             "value": rounded,
             "error": float(format(q.allowed_error(rounded), ".3g")),
             # Shown with a typographic minus, as the prompts write it.
-            "right": inline(q.right.replace("{value}", shown.replace("-", "\u2212"))),
-            "high": inline(q.high),
-            "low": inline(q.low),
+            "right": inline(
+                tr(q.right).replace("{value}", shown.replace("-", "\u2212"))
+            ),
+            "high": inline(tr(q.high)),
+            "low": inline(tr(q.low)),
         }
         body = (
-            f'<fieldset><legend id="{qid}-prompt">{kicker}{inline(q.prompt)}</legend>'
-            f'<label class="gdlab-q-number" for="{qid}-answer">Your answer'
-            f'<span class="gdlab-q-tol">{html.escape(q.tolerance_text())}</span></label>'
+            f'<fieldset><legend id="{qid}-prompt">{kicker}{inline(tr(q.prompt))}</legend>'
+            f'<label class="gdlab-q-number" for="{qid}-answer">{html.escape(tr(YOUR_ANSWER))}'
+            f'<span class="gdlab-q-tol">{html.escape(q.tolerance_text(tr))}</span></label>'
             # No inputmode="decimal": phones' decimal pads may lack a minus sign.
             f'<input type="text" id="{qid}-answer" name="{qid}" '
             f'autocomplete="off" spellcheck="false"></fieldset>'
@@ -283,34 +320,42 @@ def question_html(q: Question, value: float | None = None) -> str:
         data = {
             "kind": "choice",
             "answer": next(i for i, o in enumerate(q.options) if o.right),
-            "explanations": [inline(o.explanation) for o in q.options],
+            "explanations": [inline(tr(o.explanation)) for o in q.options],
         }
         options = "".join(
             f'<label class="gdlab-q-option" for="{qid}-o{i}">'
             f'<input type="radio" id="{qid}-o{i}" name="{qid}" value="{i}">'
-            f"<span>{inline(o.text)}</span></label>"
+            f"<span>{inline(tr(o.text))}</span></label>"
             for i, o in enumerate(q.options)
         )
-        body = f'<fieldset><legend id="{qid}-prompt">{kicker}{inline(q.prompt)}</legend>{options}</fieldset>'
+        body = f'<fieldset><legend id="{qid}-prompt">{kicker}{inline(tr(q.prompt))}</legend>{options}</fieldset>'
     payload = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
     return (
         f'<form class="gdlab-q" id="{qid}" data-qid="{q.id}">'
         f"{body}"
-        '<button type="button" disabled>Check</button>'
+        f'<button type="button" disabled>{html.escape(tr(CHECK))}</button>'
         f'<p class="gdlab-q-feedback" id="{qid}-feedback" role="status" aria-live="polite"></p>'
         f'<script type="application/json" class="gdlab-q-data">{payload}</script>'
         "</form>"
     )
 
 
-def quiz_html(chapter: str, questions: list[Question], values: dict[str, float]) -> str:
+def quiz_html(
+    chapter: str, questions: list[Question], values: dict[str, float], tr=None
+) -> str:
+    """The quiz output; ``tr`` translates its texts (default: the kernel's language)."""
+    tr = tr or translator()
     every = list(load_chapter(chapter))
-    forms = "".join(question_html(q, values.get(q.id)) for q in questions)
+    forms = "".join(question_html(q, values.get(q.id), tr) for q in questions)
+    words = ""
+    if tr is not _same:
+        own = {k: tr(v) for k, v in WORDS.items()}
+        words = f' data-words="{html.escape(json.dumps(own, ensure_ascii=False))}"'
     return (
         f'<div class="gdlab-quiz" data-chapter="{html.escape(chapter)}" '
-        f'data-all="{html.escape(" ".join(every))}">'
+        f'data-all="{html.escape(" ".join(every))}"{words}>'
         f"<style>{CSS}</style>"
-        f'<p class="gdlab-q-note"><small>{html.escape(NOTE)}</small></p>'
+        f'<p class="gdlab-q-note"><small>{html.escape(tr(NOTE))}</small></p>'
         f"{forms}"
         f"<script>{quiz_js()}</script>"
         "</div>"
@@ -335,20 +380,23 @@ def site_assets() -> dict[str, str]:
 def without_inline_assets(page: str) -> str:
     """``page`` with every quiz output's own styles, script and
     run-this-cell note taken out (the page must then load ``site_assets``)."""
-    note = f'<p class="gdlab-q-note"><small>{html.escape(NOTE)}</small></p>'
-    for piece in (f"<style>{CSS}</style>", f"<script>{quiz_js()}</script>", note):
+    for piece in (f"<style>{CSS}</style>", f"<script>{quiz_js()}</script>"):
         page = page.replace(piece, "")
-    return page
+    # The run-this-cell note, in whichever language it was written.
+    return re.sub(r'<p class="gdlab-q-note"><small>[^<]*</small></p>', "", page)
 
 
-def quiz_text(questions: list[Question], values: dict[str, float]) -> str:
+def quiz_text(questions: list[Question], values: dict[str, float], tr=None) -> str:
+    tr = tr or translator()
     lines = []
     for q in questions:
-        lines.append(f"{TITLE}: {plain(q.prompt)}")
+        lines.append(f"{tr(TITLE)}: {plain(tr(q.prompt))}")
         if q.numeric:
-            lines.append(f"  (a number; {q.tolerance_text()})")
+            lines.append(
+                "  " + tr(NUMBER_HINT).replace("{tolerance}", q.tolerance_text(tr))
+            )
         for i, o in enumerate(q.options):
-            lines.append(f"  {chr(ord('a') + i)}) {plain(o.text)}")
+            lines.append(f"  {chr(ord('a') + i)}) {plain(tr(o.text))}")
     return "\n".join(lines)
 
 

@@ -15,6 +15,7 @@ from functools import lru_cache
 from importlib import resources
 
 from .frames import Frames
+from .i18n import translator
 
 # Frames are drawn at this many pixels per CSS pixel, for hi-dpi screens.
 PIXEL_RATIO = 2
@@ -99,11 +100,12 @@ def twin_html(frames: Frames, alt: str) -> str:
         }
     )
     first = frames.index(frames.start)
+    tr = translator()  # the kernel's language (gdlab/i18n.py)
     return (
         '<div class="gdlab-twin">'
         f"{controls_html(frames)}"
-        f'<p class="gdlab-note"><small>{html.escape(NOTE)}</small></p>'
-        f"{picture_html(pngs[first], alt, frames.background, frame_src=uris[first])}"
+        f'<p class="gdlab-note"><small>{html.escape(tr(NOTE))}</small></p>'
+        f"{picture_html(pngs[first], tr(alt), frames.background, frame_src=uris[first])}"
         f'<script type="application/json" class="gdlab-data">{payload}</script>'
         f"<script>{player_js()}</script>"
         "</div>"

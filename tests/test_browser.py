@@ -2,7 +2,8 @@
 
 The freshly built site (fixture ``built_site``) is served on 127.0.0.1; every
 request to anywhere else is aborted and recorded. Every page of ``_toc.yml``
-is covered, so a new chapter is tested as soon as it is listed there.
+is covered in both editions (English at the root, Korean under ``ko/``), so
+a new chapter is tested as soon as it is listed there.
 """
 
 import json
@@ -11,10 +12,19 @@ import re
 
 import browser
 import pytest
+from book import EDITIONS
 from conftest import REPORT, ROOT, load_yaml, toc_files
 
-PAGES = toc_files()
+# Each page in every edition: "chapters/03_training_loop", "ko/chapters/03_training_loop".
+PAGES = [
+    f"{folder}/{e}" if folder else e
+    for folder in EDITIONS.values()
+    for e in toc_files()
+]
 CHAPTERS = [e for e in PAGES if (ROOT / f"{e}.ipynb").exists()]
+ENGLISH_PAGES = toc_files()
+# The first chapter in each edition, for the tests of the page's frame.
+FIRST_CHAPTERS = [e for e in CHAPTERS if e.endswith(CHAPTERS[0])]
 LEARNING_RATE_CHAPTER = "chapters/03_training_loop"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -274,6 +284,63 @@ def test_every_twin_responds_to_the_reader(context, site_url, entry):
     assert not log.own_errors(), "\n".join(log.own_errors())
 
 
+# -- two editions -------------------------------------------------------------------
+def other_edition(entry):
+    return entry.removeprefix("ko/") if entry.startswith("ko/") else f"ko/{entry}"
+
+
+@pytest.mark.parametrize("entry", PAGES)
+def test_each_page_links_to_the_same_page_in_the_other_language(
+    context, site_url, entry
+):
+    lang = "ko" if entry.startswith("ko/") else "en"
+    page, _ = visit(context, site_url, entry)
+    assert page.evaluate("document.documentElement.lang") == lang
+    alternates = page.locator("link[rel=alternate][hreflang]").evaluate_all(
+        "ls => Object.fromEntries(ls.map(l => [l.hreflang, l.href]))"
+    )
+    assert set(alternates) == {"en", "ko", "x-default"}, alternates
+    assert alternates["ko"].endswith(f"/ko/{entry.removeprefix('ko/')}.html"), (
+        alternates
+    )
+    switch = page.locator(".book-language a[hreflang]")
+    assert switch.count() == 1, "one link to the other edition"
+    assert switch.is_visible(), "the language switch is not shown"
+    switch.click()
+    page.wait_for_load_state("load")
+    assert page.url == f"{site_url}{other_edition(entry)}.html", page.url
+    back = page.locator(".book-language a[hreflang]")
+    assert back.get_attribute("hreflang") == lang
+    back.click()
+    page.wait_for_load_state("load")
+    assert page.url == f"{site_url}{entry}.html", page.url
+
+
+KOREAN_PAGE_JS = """() => {
+  const text = document.querySelector('article').innerText;
+  const hangul = (text.match(/[\uac00-\ud7a3]/g) || []).length;
+  const latin = (text.match(/[A-Za-z]/g) || []).length;
+  return {hangul, latin, title: document.querySelector('article h1').innerText,
+          quiz: Array.from(document.querySelectorAll('.gdlab-q-kicker')).map(k => k.innerText)};
+}"""
+
+
+@pytest.mark.parametrize("entry", [e for e in PAGES if e.startswith("ko/")])
+def test_the_korean_edition_is_written_in_korean(context, site_url, entry):
+    page, _ = visit(context, site_url, entry)
+    found = page.evaluate(KOREAN_PAGE_JS)
+    assert re.search("[\uac00-\ud7a3]", found["title"]), found["title"]
+    # Code and its output stay English; the prose around them is Korean.
+    assert found["hangul"] > 200, found
+    assert all(re.search("[\uac00-\ud7a3]", k) for k in found["quiz"]), found["quiz"]
+
+
+@pytest.mark.parametrize("words", ["학습률", "학습률을", "학습률이"])
+def test_korean_search_finds_the_learning_rate_chapter(context, site_url, words):
+    links = search_results(context, site_url, words, edition="ko/")
+    assert any(LEARNING_RATE_CHAPTER + ".html" in link for link in links), links
+
+
 # -- launch links ------------------------------------------------------------------------
 @pytest.mark.parametrize("entry", CHAPTERS)
 def test_launch_links_open_this_chapter(context, site_url, entry):
@@ -303,8 +370,10 @@ def test_launch_links_open_this_chapter(context, site_url, entry):
 
 
 # -- search ----------------------------------------------------------------------------------
-def search_results(context, site_url, words):
-    page, log = visit(context, site_url, "search", "?q=" + "+".join(words.split()))
+def search_results(context, site_url, words, edition=""):
+    page, log = visit(
+        context, site_url, f"{edition}search", "?q=" + "+".join(words.split())
+    )
     page.wait_for_function(
         "() => { const s = document.querySelector('#search-results .search-summary, #search-results p');"
         " return s && !/searching|preparing/i.test(s.textContent); }",
@@ -466,12 +535,15 @@ def press(page, locator, touch):
     page.wait_for_timeout(350)  # the theme's transitions
 
 
+@pytest.mark.parametrize("first", FIRST_CHAPTERS)
 @pytest.mark.parametrize("width", [320, 375, 768, 1280, 1920])
-def test_chapter_list_opens_and_closes_with_a_tap_or_click(chromium, site_url, width):
+def test_chapter_list_opens_and_closes_with_a_tap_or_click(
+    chromium, site_url, first, width
+):
     touch = width < 1000
     ctx = reader_context(chromium, width, touch=touch)
     try:
-        page, log = visit(ctx, site_url, CHAPTERS[0])
+        page, log = visit(ctx, site_url, first)
         toggle = page.locator(".primary-toggle").first
         assert toggle.is_visible(), (
             f"{width} px: no visible button for the chapter list"
@@ -497,12 +569,15 @@ def test_chapter_list_opens_and_closes_with_a_tap_or_click(chromium, site_url, w
         ctx.close()
 
 
+@pytest.mark.parametrize("first", FIRST_CHAPTERS)
 @pytest.mark.parametrize("width", [320, 375, 768, 1280, 1920])
-def test_page_contents_open_and_close_with_a_tap_or_click(chromium, site_url, width):
+def test_page_contents_open_and_close_with_a_tap_or_click(
+    chromium, site_url, first, width
+):
     touch = width < 1000
     ctx = reader_context(chromium, width, touch=touch)
     try:
-        page, _ = visit(ctx, site_url, CHAPTERS[0])
+        page, _ = visit(ctx, site_url, first)
         toggle = page.locator(".secondary-toggle").first
         if not toggle.is_visible():
             assert sidebar_shown(page, "secondary"), (
@@ -521,15 +596,16 @@ def test_page_contents_open_and_close_with_a_tap_or_click(chromium, site_url, wi
         ctx.close()
 
 
+@pytest.mark.parametrize("first", FIRST_CHAPTERS)
 @pytest.mark.parametrize("mode", MODES)
 def test_a_phone_reader_taps_to_the_chapter_list_and_reaches_chapter_3(
-    chromium, site_url, mode
+    chromium, site_url, mode, first
 ):
     if CHAPTER_3 not in PAGES:
         browser.skip_or_fail(f"{CHAPTER_3} is not in _toc.yml")
     ctx = reader_context(chromium, 375, mode)
     try:
-        page, log = visit(ctx, site_url, PAGES[0])
+        page, log = visit(ctx, site_url, first.replace(CHAPTERS[0], PAGES[0]))
         press(page, page.locator(".primary-toggle").first, True)
         link = page.locator(
             f'#pst-primary-sidebar-modal a[href$="{CHAPTER_3}.html"]'
@@ -543,10 +619,11 @@ def test_a_phone_reader_taps_to_the_chapter_list_and_reaches_chapter_3(
         ctx.close()
 
 
-def test_sidebar_buttons_work_from_the_keyboard(chromium, site_url):
+@pytest.mark.parametrize("first", FIRST_CHAPTERS)
+def test_sidebar_buttons_work_from_the_keyboard(chromium, site_url, first):
     ctx = reader_context(chromium, 375, touch=False)
     try:
-        page, _ = visit(ctx, site_url, CHAPTERS[0])
+        page, _ = visit(ctx, site_url, first)
         for _ in range(20):
             page.keyboard.press("Tab")
             if page.evaluate(
@@ -642,8 +719,11 @@ def test_twins_show_their_full_picture_in_both_modes(chromium, site_url, entry, 
         ctx.close()
 
 
-@pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize("width", WIDTHS)
+# Every page of both editions, at every width and in each mode (two modes
+# across four widths: the pages are many, the combinations need not be).
+@pytest.mark.parametrize(
+    "width, mode", [(320, "light"), (375, "dark"), (768, "light"), (1280, "dark")]
+)
 def test_no_request_leaves_the_site(chromium, site_url, width, mode):
     ctx = reader_context(chromium, width, mode)
     try:

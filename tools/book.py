@@ -38,3 +38,15 @@ def repository() -> tuple[str, str]:
     """(owner/name, branch) of the book's GitHub repository."""
     repo = config()["repository"]
     return repo["url"].removeprefix("https://github.com/").rstrip("/"), repo["branch"]
+
+
+# -- The editions ---------------------------------------------------------------
+# The English source is the book; each other edition is built from it and the
+# gettext catalogues in locales/<language>/LC_MESSAGES (tools/translations.py).
+EDITIONS = {"en": "", "ko": "ko"}  # language: folder of the site and the repository
+LOCALES = ROOT / "locales"
+
+
+def translated_notebook(path: Path, language: str) -> Path:
+    """Where the generated notebook of a chapter lives in an edition: ko/chapters/..."""
+    return ROOT / EDITIONS[language] / path.resolve().relative_to(ROOT)

@@ -17,11 +17,13 @@ template:
   each question and served once per page.
 * ``code``: highlighted code without the spans that draw nothing.
 * ``icons``: the theme's icon fonts cut down to the glyphs the site uses.
+* ``i18n``: the Korean edition: language switch, ``hreflang``, Korean
+  search, the glossary's index by the other language.
 """
 
 from __future__ import annotations
 
-from . import code, icons, layout, math, quizzes, twins
+from . import code, i18n, icons, layout, math, quizzes, twins
 
 
 def setup(app):
@@ -31,4 +33,5 @@ def setup(app):
     quizzes.setup(app)
     code.setup(app)
     icons.setup(app)
+    i18n.setup(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

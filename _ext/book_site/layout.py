@@ -37,6 +37,7 @@ from docutils import nodes
 from sphinx.util import logging
 
 from . import postprocess
+from .i18n import translate
 
 logger = logging.getLogger(__name__)
 
@@ -203,6 +204,7 @@ def _theme_at_once(app, pagename, html):
 
 
 SOLUTION_TAG = "solution"
+SOLUTION_PROMPTS = ("Show solution", "Hide solution")
 
 
 def _solution_prompts(app, doctree):
@@ -211,8 +213,9 @@ def _solution_prompts(app, doctree):
         if node.get("nb_element") == "cell_code" and f"tag_{SOLUTION_TAG}" in node.get(
             "classes", []
         ):
-            node["prompt_show"] = "Show solution"
-            node["prompt_hide"] = "Hide solution"
+            show, hide = SOLUTION_PROMPTS
+            node["prompt_show"] = translate(app, show)
+            node["prompt_hide"] = translate(app, hide)
 
 
 def _root_page(app, exception):

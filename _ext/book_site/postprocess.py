@@ -12,7 +12,9 @@ FIXES: list = []
 
 
 def register(fix):
-    FIXES.append(fix)
+    # Once: both editions are built in one process, each setting the extension up.
+    if fix not in FIXES:
+        FIXES.append(fix)
     return fix
 
 
