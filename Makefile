@@ -70,6 +70,8 @@ bench: $(STAMP)
 # Without REPO or BRANCH it keeps the current ones and only brings files in line.
 retarget:
 	$(or $(wildcard $(PYTHON)),python3) tools/retarget.py $(if $(REPO),--repo "$(REPO)") $(if $(BRANCH),--branch "$(BRANCH)")
+	@# The Korean notebooks follow (their badges point at ko/chapters/).
+	$(or $(wildcard $(PYTHON)),python3) tools/translations.py notebooks
 
 clean:
 	rm -rf _build
