@@ -209,7 +209,8 @@ def gdlab_texts() -> dict[str, str]:
     import json
 
     from book import chapter_notebooks
-    from book_site.i18n import CODE_PROMPTS
+    from book import config as book_config
+    from book_site.i18n import CODE_PROMPTS, footer_msgid
     from book_site.layout import SOLUTION_PROMPTS
 
     quiz = importlib.import_module("gdlab.quiz")
@@ -235,6 +236,10 @@ def gdlab_texts() -> dict[str, str]:
     add(twin.NOTE, "the twins' note (gdlab/twin.py)")
     for text in [*SOLUTION_PROMPTS, *CODE_PROMPTS.values()]:
         add(text, "the website's folded cells (_ext/book_site/)")
+    footer = book_config()["html"].get("extra_footer")
+    if footer:
+        repo = book_config()["repository"]["url"].rstrip("/")
+        add(footer_msgid(footer, repo), "the website's footer (_config.yml)")
     for path in chapter_notebooks():
         nb = json.loads(path.read_text(encoding="utf-8"))
         for cell in nb["cells"]:

@@ -19,11 +19,12 @@ template:
 * ``icons``: the theme's icon fonts cut down to the glyphs the site uses.
 * ``i18n``: the Korean edition: language switch, ``hreflang``, Korean
   search, the glossary's index by the other language.
+* ``hangul``: a Korean font cut to the characters used, for systems without one.
 """
 
 from __future__ import annotations
 
-from . import code, i18n, icons, layout, math, quizzes, twins
+from . import code, hangul, i18n, icons, layout, math, quizzes, twins
 
 
 def setup(app):
@@ -34,4 +35,5 @@ def setup(app):
     code.setup(app)
     icons.setup(app)
     i18n.setup(app)
+    hangul.setup(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -50,6 +50,45 @@ def translate(app, text: str) -> str:
     return text if lang == "en" else catalogue(lang).get(text, text)
 
 
+def page_gettext(app, docname: str):
+    """The translation function of one page's catalogue (locales/<lang>/.../<page>.po)."""
+    from sphinx.locale import init as init_locale
+    from sphinx.util.i18n import docname_to_domain
+
+    dirs = [str(Path(app.srcdir) / d) for d in app.config.locale_dirs]
+    domain = docname_to_domain(docname, app.config.gettext_compact)
+    catalogue, _ = init_locale(dirs, app.config.language, domain)
+    return catalogue.gettext
+
+
+def _edition_title(app):
+    """The book's title (sidebar, window) is the root page's title, translated."""
+    if language(app) != "en":
+        gettext = page_gettext(app, app.config.root_doc)
+        app.config.html_title = gettext(app.config.html_title)
+
+
+def _translate_toc_captions(app, doctree):
+    """The table of contents' part captions ("Chapters"): sphinx-external-toc
+    adds its toctrees after Sphinx has translated the page, so they are
+    translated here, from the root page's catalogue where `make translations`
+    puts them."""
+    if language(app) == "en":
+        return
+    gettext = page_gettext(app, app.env.docname)
+    for toctree in doctree.findall(addnodes.toctree):
+        if toctree.get("caption"):
+            toctree["caption"] = gettext(toctree["caption"])
+
+
+def footer_msgid(footer: str, repository: str) -> str:
+    return (
+        footer.strip().replace(repository, "{repository}")
+        if repository
+        else footer.strip()
+    )
+
+
 # MyST-NB's labels of folded cells (its nb_code_prompt_* options).
 CODE_PROMPTS = {
     "nb_code_prompt_show": "Show code cell {type}",
@@ -329,6 +368,13 @@ def _edition_config(app, config):
     folder = EDITION_DIR[language(app)]
     for option, text in CODE_PROMPTS.items():
         config[option] = translate(app, text)
+    footer = config.html_theme_options.get("extra_footer")
+    if footer and language(app) != "en":
+        # Catalogued with the repository's address as {repository}, so that
+        # `make retarget` does not make the translation stale.
+        repo = config.html_theme_options.get("repository_url", "").rstrip("/")
+        text = translate(app, footer_msgid(footer, repo))
+        config.html_theme_options["extra_footer"] = text.replace("{repository}", repo)
     if folder:
         # Launch buttons open the edition's own notebooks (ko/chapters/...).
         config.html_theme_options["path_to_docs"] = folder.rstrip("/")
@@ -341,6 +387,8 @@ def setup(app):
     app.add_transform(GlossaryIndex)
     app.add_transform(KoreanGlossaryOrder)
     app.connect("doctree-read", _formulas_untranslatable)
+    app.connect("doctree-read", _translate_toc_captions)
+    app.connect("builder-inited", _edition_title)
     app.connect("html-page-context", _alternates)
     app.add_search_language(SearchKorean)
     postprocess.register(_language_switch)
