@@ -1,8 +1,9 @@
 """The notebooks in a real JupyterLab, driven in Debian's Chromium as a reader would.
 
 JupyterLab runs on 127.0.0.1 with this environment's kernel on a copy of
-``chapters/`` (the repository's notebooks are never written). For chapter 1
-and the learning-rate chapter: Kernel > Restart Kernel and Run All Cells,
+``chapters/`` and ``ko/chapters/`` (the repository's notebooks are never
+written). For chapter 1, the learning-rate chapter and its Korean edition:
+Kernel > Restart Kernel and Run All Cells,
 wait until the kernel is idle, check that no error output appeared, then move
 every slider of every interactive figure with the mouse and the keyboard and
 check that the picture changes. The real ipywidgets front end, no stubs.
@@ -10,6 +11,7 @@ check that the picture changes. The real ipywidgets front end, no stubs.
 
 import json
 import os
+import re
 import secrets
 import shutil
 import subprocess
@@ -22,21 +24,27 @@ import browser
 import pytest
 from book import ROOT, toc_files
 
-NOTEBOOKS = ["chapters/01_temperature_problem", "chapters/03_training_loop"]
+NOTEBOOKS = [
+    "chapters/01_temperature_problem",
+    "chapters/03_training_loop",
+    "ko/chapters/03_training_loop",
+]
+HANGUL = "[\uac00-\ud7a3]"
 RUN_TIMEOUT_S = 600
 
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    """A JupyterLab server on a copy of chapters/, shut down afterwards."""
+    """A JupyterLab server on a copy of both editions' notebooks, shut down afterwards."""
     browser.require_chromium()
     tmp = tmp_path_factory.mktemp("lab")
-    root = tmp / "chapters"
-    shutil.copytree(
-        ROOT / "chapters",
-        root,
-        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "_build"),
-    )
+    root = tmp / "book"
+    for folder in ("chapters", "ko/chapters"):
+        shutil.copytree(
+            ROOT / folder,
+            root / folder,
+            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "_build"),
+        )
     settings = tmp / "settings"
     # No news or update checks: the notification would ask the network.
     (settings / "@jupyterlab" / "apputils-extension").mkdir(parents=True)
@@ -230,9 +238,9 @@ def wait_for_new_frame(page, box, before):
 
 @pytest.mark.parametrize("entry", NOTEBOOKS)
 def test_run_all_and_move_every_slider(chromium, lab, entry):
-    if entry not in toc_files():
+    if entry.removeprefix("ko/") not in toc_files():
         browser.skip_or_fail(f"{entry} is not in _toc.yml yet")
-    name = Path(entry).name + ".ipynb"
+    name = entry + ".ipynb"  # its path in JupyterLab's tree
     nb = json.loads((lab["root"] / name).read_text(encoding="utf-8"))
     raising = [
         i
@@ -283,6 +291,17 @@ def test_run_all_and_move_every_slider(chromium, lab, entry):
         unexpected = [(i, t[0][:500]) for i, t in errors if i not in raising]
         assert not unexpected, f"{entry}: error output after Run All: {unexpected}"
 
+        # The questions speak the notebook's language: gdlab knows a Korean
+        # notebook by its folder (gdlab/i18n.py).
+        kickers = page.locator(
+            ".jp-NotebookPanel:not(.lm-mod-hidden) .gdlab-q-kicker"
+        ).all_text_contents()
+        assert kickers, f"{entry}: no question after Run All"
+        korean = [bool(re.search(HANGUL, k)) for k in kickers]
+        assert all(korean) if entry.startswith("ko/") else not any(korean), (
+            f"{entry}: questions in the wrong language: {kickers}"
+        )
+
         # Every interactive figure of the run shows its live widget view.
         expected = sum(
             1
@@ -301,11 +320,12 @@ def test_run_all_and_move_every_slider(chromium, lab, entry):
             )
         except Exception:
             page.screenshot(
-                path=str(lab["root"].parent / f"{name}.png"), full_page=True
+                path=str(lab["root"].parent / f"{Path(name).name}.png"),
+                full_page=True,
             )
             pytest.fail(
                 f"{entry}: {expected} interactive figure(s) expected, not all shown "
-                f"(screenshot: {lab['root'].parent / (name + '.png')})"
+                f"(screenshot: {lab['root'].parent / (Path(name).name + '.png')})"
             )
         page.evaluate(FIGURES_JS)
         figures = page.locator("[data-gdlab-figure]")

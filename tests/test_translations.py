@@ -189,6 +189,14 @@ def test_every_glossary_entry_is_used_by_a_page():
     assert not unused, f"glossary entries no page links to: {unused}"
 
 
+def test_the_translators_table_of_terms_is_the_glossarys():
+    guide = translations.GUIDE.read_text(encoding="utf-8")
+    assert guide == translations.guide_with_table(guide), (
+        "locales/README.md's terms differ from the glossary: "
+        "python tools/translations.py terms"
+    )
+
+
 def test_korean_search_strips_particles():
     for word in [
         "학습률을",

@@ -3,6 +3,7 @@
     python tools/translations.py update       # English changed: refresh the catalogues
     python tools/translations.py check [PO..] # every string translated, and faithfully
     python tools/translations.py notebooks    # write ko/chapters/*.ipynb
+    python tools/translations.py terms        # the glossary's terms into locales/README.md
 
 ``update`` extracts every translatable string of the book (Sphinx's gettext
 builder for the pages, ``gdlab_texts`` for the texts that live in cell
@@ -268,6 +269,25 @@ def update_gdlab_catalogue() -> None:
     write_catalogue(GDLAB_CATALOGUE, catalogue)
 
 
+# -- The translators' table of terms ---------------------------------------------------
+GUIDE = LOCALES / "README.md"
+TABLE_HEAD = "| English | 한국어 | other names |\n|---|---|---|\n"
+
+
+def terms_table() -> str:
+    rows = [
+        f"| {english} | {korean} | {', '.join(others)} |"
+        for english, korean, others in glossary_pairs(GLOSSARY)
+    ]
+    return TABLE_HEAD + "\n".join(rows) + "\n"
+
+
+def guide_with_table(text: str) -> str:
+    """locales/README.md with its table of terms made from the glossary."""
+    head = text.split(TABLE_HEAD, 1)[0]
+    return head + terms_table()
+
+
 # -- update -----------------------------------------------------------------------
 def update(out: Path = ROOT / "_build") -> int:
     python = sys.executable
@@ -284,6 +304,9 @@ def update(out: Path = ROOT / "_build") -> int:
     if r.returncode:
         return r.returncode
     update_gdlab_catalogue()
+    GUIDE.write_text(
+        guide_with_table(GUIDE.read_text(encoding="utf-8")), encoding="utf-8"
+    )
     sphinx_intl = Path(python).parent / "sphinx-intl"
     return subprocess.run(
         [
@@ -308,7 +331,13 @@ def main(argv=None) -> int:
     c = sub.add_parser("check")
     c.add_argument("po", nargs="*", type=Path)
     sub.add_parser("notebooks")
+    sub.add_parser("terms")
     args = parser.parse_args(argv)
+    if args.command == "terms":
+        GUIDE.write_text(
+            guide_with_table(GUIDE.read_text(encoding="utf-8")), encoding="utf-8"
+        )
+        return 0
     if args.command == "update":
         return update()
     if args.command == "check":
