@@ -251,7 +251,8 @@ def test_run_all_and_move_every_slider(chromium, lab, entry):
     ctx = chromium.new_context(viewport={"width": 1400, "height": 1000})
     try:
         page, log = browser.open_page(ctx, lab["url"])
-        page.goto(f"{lab['url']}/lab/tree/{name}?token={lab['token']}")
+        # ?reset: a fresh layout, only this notebook open (not the last test's).
+        page.goto(f"{lab['url']}/lab/tree/{name}?token={lab['token']}&reset")
         page.locator(".jp-NotebookPanel .jp-Notebook").first.wait_for(timeout=120_000)
         # The kernel has started (a fresh session) before we restart it.
         wait_for_kernel(page, lab, name)

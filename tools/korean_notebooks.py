@@ -156,8 +156,8 @@ def _missing(english: Path, text: str):
 
 
 def dumps(nb: dict) -> str:
-    """The notebook as the English ones are written (tools/execute.py)."""
-    return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+    """The notebook as tools/retarget.py writes the chapters, so that it keeps them."""
+    return json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def expected() -> dict[Path, str]:

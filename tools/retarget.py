@@ -271,7 +271,10 @@ def retarget_config(root: Path, old: Target, new: Target, changed: list[Path]) -
 
 
 def chapter_notebooks(root: Path) -> list[Path]:
-    return sorted((root / "chapters").glob("*.ipynb"))
+    """The chapters of every edition: chapters/ and the Korean ko/chapters/."""
+    return sorted((root / "chapters").glob("*.ipynb")) + sorted(
+        (root / "ko" / "chapters").glob("*.ipynb")
+    )
 
 
 def as_source(text: str) -> list[str]:

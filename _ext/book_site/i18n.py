@@ -233,7 +233,7 @@ def other_editions(app, pagename: str) -> list[tuple[str, str, str]]:
     return out
 
 
-SWITCH_LABEL = {"en": "Read this page in Korean", "ko": "이 쪽을 영어로 읽기"}
+SWITCH_LABEL = {"en": "This page in other languages", "ko": "이 쪽의 다른 언어판"}
 
 
 def _alternates(app, pagename, templatename, context, doctree):
@@ -250,32 +250,27 @@ def _alternates(app, pagename, templatename, context, doctree):
 
 
 def switch_html(app, pagename: str) -> str:
+    """A link to this page in each other edition, named in its own language."""
     here = language(app)
-    items = []
-    for lang, href, _ in other_editions(app, pagename):
-        name = LANGUAGES[lang]
-        if lang == here:
-            items.append(
-                f'<span class="book-lang-current" aria-current="true">{name}</span>'
-            )
-        else:
-            items.append(
-                f'<a class="book-lang-other" href="{href}" hreflang="{lang}" '
-                f'lang="{lang}">{name}</a>'
-            )
+    links = [
+        f'<a href="{href}" hreflang="{lang}" lang="{lang}">{LANGUAGES[lang]}</a>'
+        for lang, href, _ in other_editions(app, pagename)
+        if lang != here
+    ]
     return (
         f'<nav class="book-language" aria-label="{SWITCH_LABEL[here]}">'
-        + " · ".join(items)
+        + " · ".join(links)
         + "</nav>"
     )
 
 
 def _language_switch(app, pagename, html):
-    """The switch goes at the start of the article's header bar."""
-    marker = '<div class="article-header-buttons">'
+    """The switch opens the article, above its title: the header bar has no
+    room left on a 320 px phone."""
+    marker = '<article class="bd-article">'
     if marker not in html or pagename in ("search", "genindex", "404"):
         return html
-    return html.replace(marker, switch_html(app, pagename) + marker, 1)
+    return html.replace(marker, marker + switch_html(app, pagename), 1)
 
 
 # -- Texts in cell outputs --------------------------------------------------------
