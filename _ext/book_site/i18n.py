@@ -173,26 +173,38 @@ class GlossaryIndex(SphinxTransform):
         source = Path(self.env.srcdir) / (self.env.docname + ".md")
         pairs = glossary_pairs(source)
         korean = language(self.app) == "ko"
+        # (the name looked up, the entry it leads to): every Korean name of
+        # an entry in the English edition, each English term in the Korean.
         rows = []
         for english, main, others in pairs:
-            target = main if korean else english
             if korean:
-                rows.append((english, [english], target))
+                rows.append((english, main))
             else:
-                for name in [main, *others]:
-                    rows.append((name, [name], target))
+                rows += [(name, english) for name in [main, *others]]
         rows.sort(key=lambda r: sort_key(r[0]))
-        dl = nodes.definition_list(classes=["glossary-index"])
-        for name, _, target in rows:
-            item = nodes.definition_list_item()
-            item += nodes.term(name, name)
-            para = nodes.paragraph()
-            label = target if korean else next(e for e, m, o in pairs if e == target)
-            para += _term_ref(self.env, self.env.docname, target, label)
-            item += nodes.definition("", para)
-            dl += item
+        heads = ("English", "한국어") if korean else ("한국어", "English")
+        table = nodes.table(classes=["glossary-index"])
+        group = nodes.tgroup(cols=2)
+        table += group
+        group += nodes.colspec(colwidth=1)
+        group += nodes.colspec(colwidth=1)
+        head = nodes.thead()
+        row = nodes.row()
+        for text in heads:
+            row += nodes.entry("", nodes.paragraph(text, text))
+        head += row
+        group += head
+        body = nodes.tbody()
+        for name, entry in rows:
+            row = nodes.row()
+            row += nodes.entry("", nodes.paragraph(name, name))
+            link = nodes.paragraph()
+            link += _term_ref(self.env, self.env.docname, entry, entry)
+            row += nodes.entry("", link)
+            body += row
+        group += body
         for node in found:
-            node.replace_self(dl.deepcopy())
+            node.replace_self(table.deepcopy())
 
 
 class KoreanGlossaryOrder(SphinxTransform):
