@@ -1,6 +1,6 @@
 """Lighthouse over every page of the built site (part of `make bench`).
 
-    python benchmarks/lighthouse.py [_build/html]
+    python benchmarks/lighthouse.py [_build/html] [page ...]
 
 The site is served from 127.0.0.1 with gzip, as a static host serves it;
 Lighthouse (the npm package pinned in package-lock.json, run by the node of
@@ -60,11 +60,12 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
 
 
 def toc_files() -> list[str]:
-    """Every page of _toc.yml, in reading order."""
+    """Every page of _toc.yml, in reading order, in each edition (English, ko/)."""
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    return [toc["root"]] + [
+    pages = [toc["root"]] + [
         e["file"] for p in toc.get("parts", []) for e in p["chapters"]
     ]
+    return pages + [f"ko/{page}" for page in pages]
 
 
 def node() -> str:
