@@ -7,8 +7,8 @@ installs, this book's test machine) would draw every Hangul syllable as an
 empty box. For those, the face falls back to Nanum Gothic (SIL Open Font
 License, from ``@fontsource/nanum-gothic`` in ``package.json``) cut down,
 after the build, to the Korean characters the edition's pages and scripts
-use: about 760 syllables, 80 KB (regular) and 97 KB (bold) instead of 340 KB
-each. The face covers only Hangul (``unicode-range``): Latin text keeps the
+use: about 760 syllables, 80 KB instead of 340 KB. One weight: a bold
+file would double what such a reader downloads. The face covers only Hangul (``unicode-range``): Latin text keeps the
 system's font, and a page without Korean fetches nothing.
 """
 
@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 
 SOURCE = "node_modules/@fontsource/nanum-gothic/files/nanum-gothic-korean-{weight}-normal.woff2"
 TARGET = "_static/fonts/book-hangul-{weight}.woff2"
-WEIGHTS = (400, 700)
+WEIGHTS = (400,)  # one file; assets/book.css says how bold is drawn
 # Hangul syllables, compatibility jamo, CJK symbols and punctuation,
 # halfwidth and fullwidth forms: the characters the font is served for
 # (book.css's unicode-range says the same).
