@@ -259,3 +259,41 @@ def test_a_missing_translation_stops_the_notebooks():
         "# Title\n\n- one\n  item\n", {"Title": "제목", "one item": "항목 하나"}, "test"
     )
     assert out == "# 제목\n\n- 항목 하나\n"
+
+
+# -- gdlab speaks the notebook's language ------------------------------------------
+def test_gdlab_knows_a_korean_notebook_by_its_folder(monkeypatch, tmp_path):
+    from gdlab.i18n import kernel_language
+
+    monkeypatch.delenv("GDLAB_LANG", raising=False)
+    monkeypatch.chdir(tmp_path)
+    for session, lang in [
+        ("ko/chapters/03_training_loop.ipynb", "ko"),
+        ("/home/me/book/ko/chapters/03_training_loop.ipynb", "ko"),
+        ("chapters/03_training_loop.ipynb", "en"),
+        ("ko/notes.ipynb", "en"),
+    ]:
+        monkeypatch.setenv("JPY_SESSION_NAME", session)
+        assert kernel_language() == lang, session
+    monkeypatch.setenv("GDLAB_LANG", "ko")
+    assert kernel_language() == "ko"
+
+
+def test_a_korean_quiz_speaks_korean_and_an_english_one_english():
+    import re
+
+    from gdlab.i18n import translator
+    from gdlab.quiz import load_chapter, quiz_html
+
+    bank = load_chapter("03")
+    numeric = next(q for q in bank.values() if q.numeric)
+    choice = next(q for q in bank.values() if not q.numeric)
+    values = {numeric.id: -0.177}
+    korean = quiz_html("03", [choice, numeric], values, translator("ko"))
+    english = quiz_html("03", [choice, numeric], values)
+    hangul = re.compile("[\uac00-\ud7a3]")
+    assert "data-words" in korean and "data-words" not in english
+    assert hangul.search(korean) and not hangul.search(english)
+    assert numeric.prompt not in korean and choice.options[0].text not in korean
+    # The number the chapter computed is the same in both.
+    assert korean.count("\u22120.177") == english.count("\u22120.177") == 1
