@@ -11,11 +11,13 @@ text comes from the gettext catalogues in ``locales/ko/LC_MESSAGES`` (see
   one, both read from ``chapters/glossary.md``, and in the Korean edition
   sorts the glossary itself by its Korean terms;
 * links each page to the same page in the other edition (a language switch
-  in the article header, and ``<link rel="alternate" hreflang>``);
+  above the article's title, and ``<link rel="alternate" hreflang>``);
 * adds a Korean search language whose stemmer strips the particles Korean
   attaches to words, so that a search for 학습률 finds 학습률을 and 학습률이;
 * in the Korean edition, translates the texts that live in cell outputs
-  (figure descriptions, the questions) from ``gdlab.pot``'s catalogue.
+  (figure descriptions, the twins' note) and the site's own words (title,
+  part captions, footer, folded-cell labels) from the page catalogues and
+  gdlab's (``gdlab/locales``); ``quizzes`` redraws the questions.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ def language(app) -> str:
     return (app.config.language or "en").split("_")[0]
 
 
+# -- The edition's own words ---------------------------------------------------------
 def translate(app, text: str) -> str:
     """``text`` in the edition's language, from gdlab's catalogue (gdlab/i18n.py)."""
     from gdlab.i18n import catalogue
