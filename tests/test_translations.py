@@ -23,7 +23,6 @@ import korean_notebooks  # noqa: E402
 import translations  # noqa: E402
 from book import chapter_notebooks, toc_files, translated_notebook  # noqa: E402
 from book_site.i18n import glossary_pairs, strip_particle  # noqa: E402
-from glossary_links import first_uses  # noqa: E402, F401
 
 GLOSSARY = ROOT / "chapters" / "glossary.md"
 TERMS = translations.korean_terms()
