@@ -145,9 +145,6 @@ def korean_notebook(english: Path, pages: dict[str, str], tr_gdlab) -> dict:
         alt = mystnb.get("image", {}).get("alt")
         if alt:
             mystnb["image"]["alt"] = tr_gdlab(alt)
-    nb.setdefault("metadata", {})["language_info"] = nb.get("metadata", {}).get(
-        "language_info", {}
-    )
     return nb
 
 
